@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# p2pdax top-level build.
+#
+#   make                build the module for every installed kernel (or for
+#                       KDIR=/path/to/kernel/build only) and the test programs
+#   make check          install what is missing, build, run every test
+#   make demo           install what is missing, build, boot the demo VM
+#   make intree-check   prove the in-tree form builds in Debian's 6.1 source
+#   make clean
+
+BUILD   ?= $(CURDIR)/build
+KDIR    ?=
+KDIRS   := $(if $(KDIR),$(KDIR),$(shell scripts/kernels.sh))
+SOURCES := Kbuild drivers include compat
+
+export BUILD
+
+.PHONY: all modules tests deps check unit-check guest-check demo intree-check clean
+
+all: modules tests
+
+modules:
+	@test -n "$(KDIRS)" || { echo "no kernel build tree found: install linux-headers-amd64 (make deps) or pass KDIR=" >&2; exit 1; }
+	@set -e; for kdir in $(KDIRS); do \
+		kver=$$(scripts/kver.sh $$kdir); \
+		out=$(BUILD)/$$kver; \
+		mkdir -p $$out; \
+		cp -pRu $(SOURCES) $$out/; \
+		scripts/features.sh $$kdir > $$out/compat/dax_pci_p2p_features.h.new; \
+		cmp -s $$out/compat/dax_pci_p2p_features.h.new $$out/compat/dax_pci_p2p_features.h || \
+			mv $$out/compat/dax_pci_p2p_features.h.new $$out/compat/dax_pci_p2p_features.h; \
+		rm -f $$out/compat/dax_pci_p2p_features.h.new; \
+		echo "  MODULE  $$kver"; \
+		$(MAKE) -C $$kdir M=$$out P2PDAX_ROOT=$$out CONFIG_DEV_DAX_PCI_P2P=m W=1 modules; \
+	done
+
+tests:
+	$(MAKE) -C tests/guest O=$(BUILD)/tests
+
+deps:
+	scripts/install-deps.sh
+
+unit-check: tests
+	$(MAKE) -C tests/unit O=$(BUILD)/tests check
+
+guest-check: all
+	tests/qemu/run-suite.sh --suite tests/guest --module-dir $(BUILD) --bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit-check
+	$(MAKE) guest-check
+
+demo: deps
+	$(MAKE) all
+	tests/qemu/demo.sh
+
+intree-check: deps
+	scripts/intree-check.sh
+
+clean:
+	rm -rf $(BUILD)

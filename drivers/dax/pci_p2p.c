@@ -1,0 +1,891 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright(c) 2026 The p2pdax authors. */
+
+/**
+ * DOC: PCI BAR memory as device-dax
+ *
+ * PCI devices such as NVMe controller memory buffers, FPGA and accelerator
+ * boards and NVRAM cards expose memory through a BAR. Applications want to
+ * map that memory and to hand it to other devices (NVMe, RDMA NICs) for
+ * peer-to-peer DMA without a bounce through system RAM.
+ *
+ * This driver turns such a BAR into a device-dax region backed by ZONE_DEVICE
+ * pages. The kernel's own device_dax driver serves /dev/daxX.Y: applications
+ * mmap raw BAR memory at 4K, 2M or 1G alignment, the pages are accepted by
+ * GUP, the block layer and RDMA, and daxctl carves the region into named
+ * devices. This driver writes no mmap or fault code of its own.
+ *
+ * Why not the alternatives:
+ *
+ * - A block device with a DAX filesystem on top (the 2016 "iopmem"
+ *   proposal) spends precious BAR capacity on filesystem metadata, needs a
+ *   mkfs on every boot for volatile memory, and answers a memory question
+ *   with a file API. Device-dax maps the memory with nothing in between.
+ * - mmap of the PCI sysfs resourceN file has no struct pages behind it, so
+ *   the mapping cannot be the buffer of O_DIRECT I/O or of an RDMA
+ *   registration, and it cannot be carved up or named.
+ * - The p2pdma allocate file (CONFIG_PCI_P2PDMA) hands out anonymous
+ *   chunks of a BAR to one consumer model, is not built in every
+ *   distribution kernel, and offers no 2M/1G mappings.
+ *
+ * The core is devm_dax_pci_p2p_add(), which any PCI driver that owns device
+ * memory can call from its probe. The PCI driver at the end of this file is
+ * a generic binder on top of it, for devices that have no driver of their
+ * own: it binds only to devices named through driver_override or the "ids"
+ * module parameter.
+ *
+ * Two properties of the dax core on the kernels this supports shape the
+ * code:
+ *
+ * - Caching follows the memory type reserved for the range when its pages
+ *   are created. Left alone that depends on firmware MTRRs, and BAR memory
+ *   above 4G has come out write-back. The range is therefore reserved
+ *   write-combining (prefetchable BARs) or uncached before any device exists.
+ * - GUP pins (in-flight O_DIRECT, RDMA memory registrations, vmsplice) do not
+ *   hold the page map: freeing it under a pin turns the later unpin into a
+ *   use-after-free. A dax bus notifier holds the page maps of a region while
+ *   one of its devices is being torn down, and lets the teardown free them
+ *   only once no page is pinned any more (see dax_pci_p2p_drain_work()).
+ */
+
+#include <linux/dax_pci_p2p.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/list.h>
+#include <linux/memregion.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/pci.h>
+#include <linux/percpu-refcount.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include "bus.h"
+
+#ifndef DAX_PCI_P2P_OUT_OF_TREE
+/* Written for the v6.1 dax core: the region reference is the caller's to drop. */
+#define DAX_PCI_P2P_HAVE_DAX_REGION_PUT 1
+#endif
+
+/* Smallest span the memory hotplug core can map: one subsection. */
+#define DAX_PCI_P2P_MIN_ALIGN	SZ_2M
+#define DAX_PCI_P2P_POLL_MS	100
+#define DAX_PCI_P2P_REPORT_MS	10000
+
+enum dax_pci_p2p_caching {
+	DAX_PCI_P2P_WC,
+	DAX_PCI_P2P_UC,
+};
+
+static const char * const dax_pci_p2p_caching_names[] = {
+	[DAX_PCI_P2P_WC] = "write-combining",
+	[DAX_PCI_P2P_UC] = "uncached",
+};
+
+/**
+ * struct dax_pci_p2p - one BAR range registered with device-dax
+ * @list: entry in dax_pci_p2p_regions
+ * @pdev: the PCI function that owns the BAR, and parent of the dax region
+ * @bar: BAR index
+ * @range: physical range of the region, inside the BAR
+ * @caching: memory type reserved for @range
+ * @res: non-busy marker claiming @range under the BAR in /proc/iomem
+ */
+struct dax_pci_p2p {
+	struct list_head list;
+	struct pci_dev *pdev;
+	int bar;
+	struct range range;
+	enum dax_pci_p2p_caching caching;
+	struct resource res;
+};
+
+/**
+ * struct dax_pci_p2p_drain - page maps held while a dax device goes away
+ * @list: entry in dax_pci_p2p_drains
+ * @dev: the dax device being unbound from its driver
+ * @parent: the PCI function whose BAR backs @dev
+ * @bar_start: start of the BAR, to report offsets instead of addresses
+ * @bar: BAR index
+ * @pgmaps: held page maps, struct dax_pci_p2p_pgmap entries
+ * @unbound: completed once @dev has been unbound
+ * @work: runs dax_pci_p2p_drain_work()
+ */
+struct dax_pci_p2p_drain {
+	struct list_head list;
+	struct device *dev;
+	struct device *parent;
+	resource_size_t bar_start;
+	int bar;
+	struct list_head pgmaps;
+	struct completion unbound;
+	struct work_struct work;
+};
+
+struct dax_pci_p2p_pgmap {
+	struct list_head list;
+	struct dev_pagemap *pgmap;
+};
+
+/* Protects the two lists and the notifier registration. */
+static DEFINE_MUTEX(dax_pci_p2p_lock);
+static LIST_HEAD(dax_pci_p2p_regions);
+static LIST_HEAD(dax_pci_p2p_drains);
+/* const in later kernels: take the type of struct device's own pointer */
+static typeof_member(struct device, bus) dax_pci_p2p_dax_bus;
+static struct workqueue_struct *dax_pci_p2p_wq;
+
+static struct dax_pci_p2p *dax_pci_p2p_lookup(struct device *dev)
+{
+	struct dax_pci_p2p *p2p;
+
+	lockdep_assert_held(&dax_pci_p2p_lock);
+	list_for_each_entry(p2p, &dax_pci_p2p_regions, list)
+		if (&p2p->pdev->dev == dev)
+			return p2p;
+	return NULL;
+}
+
+/* Pages of @pgmap that someone other than the page map itself references. */
+static unsigned long dax_pci_p2p_count_pinned(struct dev_pagemap *pgmap,
+					      phys_addr_t *first)
+{
+	unsigned long pinned = 0;
+	int i;
+
+	for (i = 0; i < pgmap->nr_range; i++) {
+		unsigned long pfn = PHYS_PFN(pgmap->ranges[i].start);
+		unsigned long end = PHYS_PFN(pgmap->ranges[i].end) + 1;
+
+		while (pfn < end) {
+			struct folio *folio = page_folio(pfn_to_page(pfn));
+
+			/* An idle device-dax folio holds exactly one reference. */
+			if (folio_ref_count(folio) > 1) {
+				if (!pinned)
+					*first = PFN_PHYS(folio_pfn(folio));
+				pinned++;
+			}
+			pfn = folio_pfn(folio) + folio_nr_pages(folio);
+			cond_resched();
+		}
+	}
+	return pinned;
+}
+
+/**
+ * dax_pci_p2p_drain_work() - free page maps only once nothing pins them
+ * @work: the drain of one dax device
+ *
+ * The unbind of a dax device kills it (later faults get SIGBUS), zaps every
+ * user mapping, then frees its page map, waiting only for references to the
+ * page map itself. The drain holds such a reference on every page map of the
+ * region, taken before the kill. A page map that has started to go away
+ * (its reference is dying) is released once none of its pages is pinned; the
+ * others are released once the unbind is over.
+ */
+static void dax_pci_p2p_drain_work(struct work_struct *work)
+{
+	struct dax_pci_p2p_drain *drain =
+		container_of(work, struct dax_pci_p2p_drain, work);
+	unsigned long start = jiffies, report = start;
+	struct dax_pci_p2p_pgmap *ref, *next;
+	bool waited = false;
+
+	while (!list_empty(&drain->pgmaps)) {
+		unsigned long pinned = 0;
+		phys_addr_t first = 0;
+
+		list_for_each_entry_safe(ref, next, &drain->pgmaps, list) {
+			if (percpu_ref_is_dying(&ref->pgmap->ref)) {
+				unsigned long n;
+
+				n = dax_pci_p2p_count_pinned(ref->pgmap, &first);
+				if (n) {
+					pinned += n;
+					continue;
+				}
+			} else if (!completion_done(&drain->unbound)) {
+				continue;
+			}
+			put_dev_pagemap(ref->pgmap);
+			list_del(&ref->list);
+			kfree(ref);
+		}
+		if (list_empty(&drain->pgmaps))
+			break;
+
+		if (pinned && time_after_eq(jiffies, report)) {
+			dev_warn(drain->parent,
+				 "%s: teardown waits for %lu pinned page(s), first at BAR%d+%#llx, %u s so far: finish the O_DIRECT, RDMA or pipe I/O that holds them\n",
+				 dev_name(drain->dev), pinned, drain->bar,
+				 (unsigned long long)(first - drain->bar_start),
+				 jiffies_to_msecs(jiffies - start) / 1000);
+			report = jiffies + msecs_to_jiffies(DAX_PCI_P2P_REPORT_MS);
+			waited = true;
+		}
+		msleep(DAX_PCI_P2P_POLL_MS);
+	}
+
+	if (waited)
+		dev_info(drain->parent,
+			 "%s: pinned pages released after %u ms, teardown continues\n",
+			 dev_name(drain->dev), jiffies_to_msecs(jiffies - start));
+
+	wait_for_completion(&drain->unbound);
+	put_device(drain->dev);
+	put_device(drain->parent);
+	kfree(drain);
+}
+
+static bool dax_pci_p2p_held(struct dax_pci_p2p_drain *drain,
+			     struct dev_pagemap *pgmap)
+{
+	struct dax_pci_p2p_pgmap *ref;
+
+	list_for_each_entry(ref, &drain->pgmaps, list)
+		if (ref->pgmap == pgmap)
+			return true;
+	return false;
+}
+
+/* Take a reference on every live page map in @p2p's range; return how many. */
+static int dax_pci_p2p_hold_pgmaps(struct dax_pci_p2p_drain *drain,
+				   struct dax_pci_p2p *p2p)
+{
+	unsigned long pfn = PHYS_PFN(p2p->range.start);
+	unsigned long end = PHYS_PFN(p2p->range.end) + 1;
+	struct dax_pci_p2p_pgmap *ref;
+	struct dev_pagemap *pgmap;
+	int i, nr = 0;
+
+	/* Page maps start and end on subsection boundaries. */
+	for (; pfn < end; pfn += PHYS_PFN(DAX_PCI_P2P_MIN_ALIGN)) {
+		pgmap = get_dev_pagemap(pfn, NULL);
+		if (!pgmap)
+			continue;
+
+		/* A page map of several ranges is met once per range. */
+		if (dax_pci_p2p_held(drain, pgmap)) {
+			put_dev_pagemap(pgmap);
+			continue;
+		}
+
+		ref = kzalloc(sizeof(*ref), GFP_KERNEL);
+		if (!ref) {
+			put_dev_pagemap(pgmap);
+			return -ENOMEM;
+		}
+		ref->pgmap = pgmap;
+		list_add_tail(&ref->list, &drain->pgmaps);
+		nr++;
+
+		/* Skip to the end of the range that holds pfn. */
+		for (i = 0; i < pgmap->nr_range; i++)
+			if (PFN_PHYS(pfn) >= pgmap->ranges[i].start &&
+			    PFN_PHYS(pfn) <= pgmap->ranges[i].end)
+				pfn = PHYS_PFN(pgmap->ranges[i].end + 1) -
+				      PHYS_PFN(DAX_PCI_P2P_MIN_ALIGN);
+	}
+	return nr;
+}
+
+static void dax_pci_p2p_drain_free(struct dax_pci_p2p_drain *drain)
+{
+	struct dax_pci_p2p_pgmap *ref, *next;
+
+	list_for_each_entry_safe(ref, next, &drain->pgmaps, list) {
+		put_dev_pagemap(ref->pgmap);
+		kfree(ref);
+	}
+	kfree(drain);
+}
+
+/* Called before @dev, a dax device whose parent is @p2p, is unbound. */
+static void dax_pci_p2p_drain_start(struct dax_pci_p2p *p2p,
+				    struct device *dev)
+{
+	struct dax_pci_p2p_drain *drain;
+	int nr;
+
+	lockdep_assert_held(&dax_pci_p2p_lock);
+	drain = kzalloc(sizeof(*drain), GFP_KERNEL);
+	if (!drain) {
+		dev_err(dev, "out of memory: pages pinned across this unbind are not protected\n");
+		return;
+	}
+	INIT_LIST_HEAD(&drain->pgmaps);
+	nr = dax_pci_p2p_hold_pgmaps(drain, p2p);
+	if (nr <= 0) {
+		/* Nothing mapped, nothing to protect. */
+		dax_pci_p2p_drain_free(drain);
+		if (nr < 0)
+			dev_err(dev, "out of memory: pages pinned across this unbind are not protected\n");
+		return;
+	}
+
+	drain->dev = get_device(dev);
+	drain->parent = get_device(&p2p->pdev->dev);
+	drain->bar = p2p->bar;
+	drain->bar_start = pci_resource_start(p2p->pdev, p2p->bar);
+	init_completion(&drain->unbound);
+	INIT_WORK(&drain->work, dax_pci_p2p_drain_work);
+	list_add(&drain->list, &dax_pci_p2p_drains);
+	queue_work(dax_pci_p2p_wq, &drain->work);
+}
+
+/* Called once @dev has been unbound. */
+static void dax_pci_p2p_drain_finish(struct device *dev)
+{
+	struct dax_pci_p2p_drain *drain;
+
+	lockdep_assert_held(&dax_pci_p2p_lock);
+	list_for_each_entry(drain, &dax_pci_p2p_drains, list) {
+		if (drain->dev == dev) {
+			list_del(&drain->list);
+			complete(&drain->unbound);
+			return;
+		}
+	}
+}
+
+static int dax_pci_p2p_dax_notify(struct notifier_block *nb,
+				  unsigned long action, void *data)
+{
+	struct device *dev = data;
+	struct dax_pci_p2p *p2p;
+
+	mutex_lock(&dax_pci_p2p_lock);
+	p2p = dax_pci_p2p_lookup(dev->parent);
+	if (p2p && action == BUS_NOTIFY_UNBIND_DRIVER)
+		dax_pci_p2p_drain_start(p2p, dev);
+	else if (p2p && action == BUS_NOTIFY_UNBOUND_DRIVER)
+		dax_pci_p2p_drain_finish(dev);
+	mutex_unlock(&dax_pci_p2p_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dax_pci_p2p_dax_nb = {
+	.notifier_call = dax_pci_p2p_dax_notify,
+};
+
+static int dax_pci_p2p_match_child(struct device *dev, void *data)
+{
+	return dev->bus && !strcmp(dev->bus->name, "dax");
+}
+
+/*
+ * The dax bus type is not exported; learn it from the first dax device made
+ * here and watch its unbinds from then on.
+ */
+static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
+{
+	struct device *child;
+	int rc = 0;
+
+	mutex_lock(&dax_pci_p2p_lock);
+	if (dax_pci_p2p_dax_bus)
+		goto out;
+	child = device_find_child(&pdev->dev, NULL, dax_pci_p2p_match_child);
+	if (!child) {
+		rc = -ENODEV;
+		goto out;
+	}
+	rc = bus_register_notifier(child->bus, &dax_pci_p2p_dax_nb);
+	if (!rc)
+		dax_pci_p2p_dax_bus = child->bus;
+	put_device(child);
+out:
+	mutex_unlock(&dax_pci_p2p_lock);
+	return rc;
+}
+
+static void dax_pci_p2p_unlist(void *data)
+{
+	struct dax_pci_p2p *p2p = data;
+
+	mutex_lock(&dax_pci_p2p_lock);
+	list_del(&p2p->list);
+	mutex_unlock(&dax_pci_p2p_lock);
+}
+
+static void dax_pci_p2p_release_res(void *res)
+{
+	release_resource(res);
+}
+
+static void dax_pci_p2p_memregion_free(void *id)
+{
+	memregion_free((long)id);
+}
+
+static int dax_pci_p2p_check_bar(struct pci_dev *pdev, int bar,
+				 resource_size_t offset, resource_size_t *size,
+				 unsigned long align)
+{
+	resource_size_t len, start;
+	unsigned long flags;
+
+	if (bar < 0 || bar >= PCI_STD_NUM_BARS) {
+		pci_err(pdev, "BAR%d does not exist: choose a BAR from 0 to %d\n",
+			bar, PCI_STD_NUM_BARS - 1);
+		return -EINVAL;
+	}
+	flags = pci_resource_flags(pdev, bar);
+	len = pci_resource_len(pdev, bar);
+	if (!len) {
+		pci_err(pdev, "BAR%d is not implemented by this device: choose a memory BAR (see lspci -v)\n",
+			bar);
+		return -EINVAL;
+	}
+	if (flags & IORESOURCE_IO) {
+		pci_err(pdev, "BAR%d is an I/O port BAR and cannot be mapped: choose a memory BAR\n",
+			bar);
+		return -EINVAL;
+	}
+	if (!(flags & IORESOURCE_MEM) || (flags & IORESOURCE_UNSET) ||
+	    !pdev->resource[bar].parent) {
+		pci_err(pdev, "BAR%d has no memory address assigned: check the firmware's or the kernel's BAR allocation (dmesg, lspci -v)\n",
+			bar);
+		return -EINVAL;
+	}
+
+	if (!*size && offset < len)
+		*size = len - offset;
+	start = pci_resource_start(pdev, bar) + offset;
+	if (offset >= len || *size > len - offset) {
+		pci_err(pdev, "BAR%d %pR: offset %#llx size %#llx lies outside the BAR\n",
+			bar, &pdev->resource[bar], (unsigned long long)offset,
+			(unsigned long long)*size);
+		return -EINVAL;
+	}
+	if (*size < DAX_PCI_P2P_MIN_ALIGN) {
+		pci_err(pdev, "BAR%d %pR is too small: device-dax needs at least 2 MiB\n",
+			bar, &pdev->resource[bar]);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(start, DAX_PCI_P2P_MIN_ALIGN) ||
+	    !IS_ALIGNED(*size, DAX_PCI_P2P_MIN_ALIGN)) {
+		pci_err(pdev, "BAR%d range %#llx+%#llx is not 2 MiB aligned: device-dax maps memory in 2 MiB sections\n",
+			bar, (unsigned long long)offset,
+			(unsigned long long)*size);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(start, align) || !IS_ALIGNED(*size, align)) {
+		pci_err(pdev, "BAR%d range %#llx+%#llx is not aligned to %#lx: choose a smaller alignment\n",
+			bar, (unsigned long long)offset,
+			(unsigned long long)*size, align);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool dax_pci_p2p_valid_align(unsigned long align)
+{
+	return align == PAGE_SIZE || align == PMD_SIZE || align == PUD_SIZE;
+}
+
+/**
+ * devm_dax_pci_p2p_add() - register PCI BAR memory with device-dax
+ * @pdev: PCI function that owns the memory
+ * @bar: index of a memory BAR of @pdev
+ * @offset: start of the memory inside the BAR, 2 MiB aligned
+ * @size: length of the memory, a multiple of 2 MiB; 0 for the rest of the BAR
+ * @align: mapping alignment of the region and its first device: %PAGE_SIZE,
+ *	%PMD_SIZE or %PUD_SIZE; 0 for 1 GiB where the range allows it and
+ *	2 MiB otherwise
+ * @flags: %DAX_PCI_P2P_UNCACHED to map a prefetchable BAR uncached
+ *
+ * Creates a dynamic dax region over the range, with @pdev as its parent, and
+ * one device (/dev/daxX.Y) that covers all of it; daxctl can then resize the
+ * device and carve out more. The range is reserved write-combining when the
+ * BAR is prefetchable (and @flags does not ask otherwise), uncached when it
+ * is not: user mappings of device memory are never write-back. The region's
+ * target node is %NUMA_NO_NODE, so the kmem driver refuses to online the BAR
+ * as System RAM. The range is claimed in /proc/iomem under the BAR by a
+ * non-busy "dax_pci_p2p" resource, under which device-dax makes its own
+ * claims; a range some other user has claimed is refused.
+ *
+ * Everything is undone when @pdev's driver unbinds. While a device of the
+ * region is torn down, its page map is freed only once no page of it is
+ * pinned any more (in-flight O_DIRECT, RDMA registrations, vmsplice), so
+ * the unbind waits for such users and says so in the kernel log.
+ *
+ * The dax core keeps its region in @pdev's driver data: the caller must not
+ * use pci_set_drvdata(), and can register one range per PCI function.
+ *
+ * Context: Process context, from the probe of the driver bound to @pdev,
+ * after pcim_enable_device().
+ * Return: 0 on success, or a negative errno (after logging why): -EINVAL for
+ * an unusable BAR, range or alignment, -EBUSY if the range or the driver
+ * data is in use, -ENOMEM, or an error of the dax core.
+ */
+int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,
+			 resource_size_t size, unsigned long align,
+			 unsigned long flags)
+{
+	struct device *dev = &pdev->dev;
+	struct dax_region *dax_region;
+	struct dev_dax_data data;
+	struct dax_pci_p2p *p2p;
+	struct dev_dax *dev_dax;
+	resource_size_t start;
+	int rc, id;
+
+	if (align && !dax_pci_p2p_valid_align(align)) {
+		pci_err(pdev, "alignment %#lx is not supported: use 4K, 2M or 1G\n",
+			align);
+		return -EINVAL;
+	}
+	rc = dax_pci_p2p_check_bar(pdev, bar, offset, &size,
+				   align ?: DAX_PCI_P2P_MIN_ALIGN);
+	if (rc)
+		return rc;
+	start = pci_resource_start(pdev, bar) + offset;
+	if (!align)
+		align = IS_ALIGNED(start | size, PUD_SIZE) ? PUD_SIZE : PMD_SIZE;
+
+	if (dev_get_drvdata(dev)) {
+		pci_err(pdev, "driver data is in use: the dax core keeps its region there, so the driver must not use pci_set_drvdata()\n");
+		return -EBUSY;
+	}
+
+	p2p = devm_kzalloc(dev, sizeof(*p2p), GFP_KERNEL);
+	if (!p2p)
+		return -ENOMEM;
+	p2p->pdev = pdev;
+	p2p->bar = bar;
+	p2p->range = (struct range) {
+		.start = start,
+		.end = start + size - 1,
+	};
+
+	p2p->res.name = KBUILD_MODNAME;
+	p2p->res.start = start;
+	p2p->res.end = start + size - 1;
+	p2p->res.flags = IORESOURCE_MEM;
+	rc = request_resource(&pdev->resource[bar], &p2p->res);
+	if (rc) {
+		pci_err(pdev, "BAR%d range %#llx+%#llx is already in use by another driver: release it first (see /proc/iomem)\n",
+			bar, (unsigned long long)offset,
+			(unsigned long long)size);
+		return -EBUSY;
+	}
+	rc = devm_add_action_or_reset(dev, dax_pci_p2p_release_res, &p2p->res);
+	if (rc)
+		return rc;
+
+	/*
+	 * Reserve the memory type before any page exists: the page map and
+	 * every later user fault take the type already reserved. There is
+	 * no exported way to reserve uncached other than holding an uncached
+	 * ioremap of the range, which is all this mapping is for.
+	 */
+	if ((pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH) &&
+	    !(flags & DAX_PCI_P2P_UNCACHED)) {
+		p2p->caching = DAX_PCI_P2P_WC;
+		rc = devm_arch_io_reserve_memtype_wc(dev, start, size);
+	} else {
+		p2p->caching = DAX_PCI_P2P_UC;
+		rc = devm_ioremap_uc(dev, start, size) ? 0 : -ENOMEM;
+	}
+	if (rc) {
+		pci_err(pdev, "BAR%d: cannot reserve the range %s (%d): another mapping of it uses a conflicting memory type\n",
+			bar, dax_pci_p2p_caching_names[p2p->caching], rc);
+		return rc;
+	}
+
+	id = memregion_alloc(GFP_KERNEL);
+	if (id < 0)
+		return id;
+	rc = devm_add_action_or_reset(dev, dax_pci_p2p_memregion_free,
+				      (void *)(long)id);
+	if (rc)
+		return rc;
+
+	/*
+	 * Listed before the region exists, so that the drain notifier finds
+	 * it until every device of the region is gone.
+	 */
+	mutex_lock(&dax_pci_p2p_lock);
+	list_add(&p2p->list, &dax_pci_p2p_regions);
+	mutex_unlock(&dax_pci_p2p_lock);
+	rc = devm_add_action_or_reset(dev, dax_pci_p2p_unlist, p2p);
+	if (rc)
+		return rc;
+
+	dax_region = alloc_dax_region(dev, id, &p2p->range, NUMA_NO_NODE, align,
+				      0);
+	if (!dax_region)
+		return -ENOMEM;
+
+	data = (struct dev_dax_data) {
+		.dax_region = dax_region,
+		.id = -1,
+		.size = size,
+	};
+	dev_dax = devm_create_dev_dax(&data);
+#ifdef DAX_PCI_P2P_HAVE_DAX_REGION_PUT
+	/* From here on the region's devices own its lifetime. */
+	dax_region_put(dax_region);
+#endif
+	if (IS_ERR(dev_dax)) {
+		pci_err(pdev, "cannot create the dax device: %ld\n",
+			PTR_ERR(dev_dax));
+		return PTR_ERR(dev_dax);
+	}
+
+	rc = dax_pci_p2p_watch_dax_bus(pdev);
+	if (rc) {
+		pci_err(pdev, "cannot watch dax device teardown (%d), which pinned pages would not survive\n",
+			rc);
+		return rc;
+	}
+
+	pci_info(pdev, "BAR%d %pR: dax region %d, %s, align %#lx\n", bar,
+		 &p2p->res, id, dax_pci_p2p_caching_names[p2p->caching], align);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(devm_dax_pci_p2p_add);
+
+/* The generic binder: a PCI driver for devices that have no driver of their own. */
+
+static char ids[1024];
+module_param_string(ids, ids, sizeof(ids), 0444);
+MODULE_PARM_DESC(ids, "Bind to these devices: \"vendor:device[:bar][,...]\" in hex, BAR in decimal");
+
+static int default_bar = -1;
+static unsigned long default_align;
+static bool default_uncached;
+
+static int dax_pci_p2p_set_bar(const char *val, const struct kernel_param *kp)
+{
+	int n, rc;
+
+	rc = kstrtoint(val, 0, &n);
+	if (rc)
+		return rc;
+	if (n < -1 || n >= PCI_STD_NUM_BARS)
+		return -EINVAL;
+	*(int *)kp->arg = n;
+	return 0;
+}
+
+static const struct kernel_param_ops dax_pci_p2p_bar_ops = {
+	.set = dax_pci_p2p_set_bar,
+	.get = param_get_int,
+};
+module_param_cb(bar, &dax_pci_p2p_bar_ops, &default_bar, 0644);
+MODULE_PARM_DESC(bar, "BAR for devices bound by driver_override, -1 (default) for the largest suitable memory BAR");
+
+static int dax_pci_p2p_set_align(const char *val, const struct kernel_param *kp)
+{
+	unsigned long n;
+	char *end;
+
+	n = memparse(val, &end);
+	if (*end == '\n')
+		end++;
+	if (*end || (n && !dax_pci_p2p_valid_align(n)))
+		return -EINVAL;
+	*(unsigned long *)kp->arg = n;
+	return 0;
+}
+
+static const struct kernel_param_ops dax_pci_p2p_align_ops = {
+	.set = dax_pci_p2p_set_align,
+	.get = param_get_ulong,
+};
+module_param_cb(align, &dax_pci_p2p_align_ops, &default_align, 0644);
+MODULE_PARM_DESC(align, "Region alignment for devices bound from now on: 4K, 2M or 1G; 0 (default) for 1G where the BAR allows it, else 2M");
+
+module_param_named(uncached, default_uncached, bool, 0644);
+MODULE_PARM_DESC(uncached, "Map prefetchable BARs uncached instead of write-combining, for devices bound from now on");
+
+/* The largest memory BAR that device-dax can use, or a negative errno. */
+static int dax_pci_p2p_pick_bar(struct pci_dev *pdev)
+{
+	resource_size_t best_len = 0;
+	int i, best = -ENODEV;
+
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		resource_size_t len = pci_resource_len(pdev, i);
+
+		if (!(pci_resource_flags(pdev, i) & IORESOURCE_MEM) ||
+		    len < DAX_PCI_P2P_MIN_ALIGN ||
+		    !IS_ALIGNED(pci_resource_start(pdev, i) | len,
+				DAX_PCI_P2P_MIN_ALIGN))
+			continue;
+		if (len > best_len) {
+			best = i;
+			best_len = len;
+		}
+	}
+	if (best < 0)
+		pci_err(pdev, "no memory BAR of at least 2 MiB: nothing to map (name a BAR with the bar= or ids= parameter to see why it is unusable)\n");
+	return best;
+}
+
+static int dax_pci_p2p_probe(struct pci_dev *pdev,
+			     const struct pci_device_id *id)
+{
+	/* ids= entries carry their BAR + 1, 0 meaning "pick one". */
+	int i = id->driver_data ? (int)id->driver_data - 1 :
+				  READ_ONCE(default_bar);
+	int rc;
+
+	if (i < 0) {
+		i = dax_pci_p2p_pick_bar(pdev);
+		if (i < 0)
+			return i;
+	}
+
+	rc = pcim_enable_device(pdev);
+	if (rc) {
+		pci_err(pdev, "cannot enable the device (%d)\n", rc);
+		return rc;
+	}
+
+	return devm_dax_pci_p2p_add(pdev, i, 0, 0, READ_ONCE(default_align),
+				    READ_ONCE(default_uncached) ?
+				    DAX_PCI_P2P_UNCACHED : 0);
+}
+
+static struct dax_pci_p2p *dax_pci_p2p_get(struct device *dev)
+{
+	struct dax_pci_p2p *p2p;
+
+	mutex_lock(&dax_pci_p2p_lock);
+	p2p = dax_pci_p2p_lookup(dev);
+	mutex_unlock(&dax_pci_p2p_lock);
+	return p2p;
+}
+
+/* Attributes of the binder's devices; the region is bound while they exist. */
+static ssize_t bar_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct dax_pci_p2p *p2p = dax_pci_p2p_get(dev);
+
+	return p2p ? sysfs_emit(buf, "%d\n", p2p->bar) : -ENXIO;
+}
+static DEVICE_ATTR_RO(bar);
+
+static ssize_t caching_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct dax_pci_p2p *p2p = dax_pci_p2p_get(dev);
+
+	return p2p ? sysfs_emit(buf, "%s\n",
+				dax_pci_p2p_caching_names[p2p->caching]) :
+		     -ENXIO;
+}
+static DEVICE_ATTR_RO(caching);
+
+static struct attribute *dax_pci_p2p_attrs[] = {
+	&dev_attr_bar.attr,
+	&dev_attr_caching.attr,
+	NULL,
+};
+
+static const struct attribute_group dax_pci_p2p_group = {
+	.name = "p2pdax",
+	.attrs = dax_pci_p2p_attrs,
+};
+__ATTRIBUTE_GROUPS(dax_pci_p2p);
+
+static struct pci_driver dax_pci_p2p_driver = {
+	.name = KBUILD_MODNAME,
+	.id_table = NULL,	/* binds only where it is told to */
+	.probe = dax_pci_p2p_probe,
+	.dev_groups = dax_pci_p2p_groups,
+};
+
+/* Parse ids=; with @add false only check it. */
+static int dax_pci_p2p_parse_ids(bool add)
+{
+	char *buf, *p, *entry;
+	int rc = 0;
+
+	buf = kstrdup(ids, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	p = buf;
+	while ((entry = strsep(&p, ",")) && !rc) {
+		unsigned int vendor, device;
+		int n, b = -1, end = 0;
+
+		entry = strim(entry);
+		if (!*entry)
+			continue;
+		n = sscanf(entry, "%x:%x%n:%d%n", &vendor, &device, &end, &b,
+			   &end);
+		if (n < 2 || entry[end] || vendor > 0xffff || device > 0xffff ||
+		    (n == 3 && (b < 0 || b >= PCI_STD_NUM_BARS))) {
+			pr_err(KBUILD_MODNAME ": ids: \"%s\" is not vendor:device[:bar] (hex ids, BAR 0-%d)\n",
+			       entry, PCI_STD_NUM_BARS - 1);
+			rc = -EINVAL;
+			break;
+		}
+		if (!add)
+			continue;
+		rc = pci_add_dynid(&dax_pci_p2p_driver, vendor, device,
+				   PCI_ANY_ID, PCI_ANY_ID, 0, 0, b + 1);
+		if (rc)
+			pr_err(KBUILD_MODNAME ": ids: cannot add %04x:%04x (%d)\n",
+			       vendor, device, rc);
+	}
+	kfree(buf);
+	return rc;
+}
+
+static int __init dax_pci_p2p_init(void)
+{
+	int rc;
+
+	rc = dax_pci_p2p_parse_ids(false);
+	if (rc)
+		return rc;
+
+	dax_pci_p2p_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND, 0);
+	if (!dax_pci_p2p_wq)
+		return -ENOMEM;
+
+	rc = pci_register_driver(&dax_pci_p2p_driver);
+	if (rc)
+		goto err_wq;
+
+	rc = dax_pci_p2p_parse_ids(true);
+	if (rc)
+		goto err_driver;
+	return 0;
+
+err_driver:
+	pci_unregister_driver(&dax_pci_p2p_driver);
+err_wq:
+	destroy_workqueue(dax_pci_p2p_wq);
+	if (dax_pci_p2p_dax_bus)
+		bus_unregister_notifier(dax_pci_p2p_dax_bus,
+					&dax_pci_p2p_dax_nb);
+	return rc;
+}
+module_init(dax_pci_p2p_init);
+
+static void __exit dax_pci_p2p_exit(void)
+{
+	pci_unregister_driver(&dax_pci_p2p_driver);
+	/* Every region is gone; let the last drains finish. */
+	destroy_workqueue(dax_pci_p2p_wq);
+	if (dax_pci_p2p_dax_bus)
+		bus_unregister_notifier(dax_pci_p2p_dax_bus,
+					&dax_pci_p2p_dax_nb);
+}
+module_exit(dax_pci_p2p_exit);
+
+MODULE_DESCRIPTION("PCI BAR memory as device-dax");
+MODULE_AUTHOR("The p2pdax authors");
+MODULE_LICENSE("GPL");
+MODULE_SOFTDEP("post: device_dax");

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Register PCI BAR memory with device-dax. See drivers/dax/pci_p2p.c.
+ */
+#ifndef _LINUX_DAX_PCI_P2P_H
+#define _LINUX_DAX_PCI_P2P_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+struct pci_dev;
+
+/* Map the BAR uncached even if it is prefetchable (default: write-combining). */
+#define DAX_PCI_P2P_UNCACHED	BIT(0)
+
+int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,
+			 resource_size_t size, unsigned long align,
+			 unsigned long flags);
+
+#endif /* _LINUX_DAX_PCI_P2P_H */
