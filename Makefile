@@ -45,7 +45,7 @@ unit-check: tests
 	$(MAKE) -C tests/unit O=$(BUILD)/tests check
 
 guest-check: all
-	tests/qemu/run-suite.sh --suite tests/guest --module-dir $(BUILD) --bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
+	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/guest --module-dir $(BUILD) --bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
 
 check: deps
 	$(MAKE) all

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daxtool - what the guest shell suite (tests/guest/run.sh) does to a
+ * /dev/daxX.Y: write and check the tests/lib/pattern.h pattern through a
+ * mapping, hold a mapping across an unbind, hold page references across an
+ * unbind, and O_DIRECT between the mapping and a block device.
+ *
+ * Every range [OFF, OFF+LEN) is mapped as [OFF rounded down to the device
+ * alignment, OFF+LEN rounded up] MAP_SHARED, and the command works on the
+ * sub-range. Pattern offsets are device offsets, so the host finds the same
+ * words at the same offsets of the file behind the BAR.
+ *
+ * Exit status: 0 ok, 1 failure, 2 usage; hold exits 3 on SIGTERM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../lib/pattern.h"
+#include "daxdev.h"
+#include "numparse.h"
+
+#define PAGE		4096u
+#define EXIT_USAGE	2
+#define EXIT_SIGTERM	3
+
+static const char usage_text[] =
+"usage: daxtool COMMAND ARGS...\n"
+"\n"
+"  fill DEV OFF LEN SEED          write the pattern SEED at [OFF, OFF+LEN)\n"
+"  check DEV OFF LEN SEED         compare [OFF, OFF+LEN) with the pattern SEED;\n"
+"                                 prints \"ok\" or \"mismatch: first bad offset\n"
+"                                 0x..., N bad words\" (exit 1)\n"
+"  hold DEV OFF LEN READYFILE     map and touch the range, create READYFILE, then\n"
+"                                 read and write it back until the device goes\n"
+"                                 away: prints \"SIGBUS at offset 0x...\" and\n"
+"                                 exits 0; exits 3 on SIGTERM (it never went away)\n"
+"  pin DEV OFF LEN READYFILE RELEASEFILE\n"
+"                                 take page references on the range with\n"
+"                                 vmsplice() into a pipe, unmap and close the\n"
+"                                 device, create READYFILE, wait for RELEASEFILE,\n"
+"                                 read the pipe back (checked against the pattern\n"
+"                                 $P2PDAX_SEED if set: \"pinned data intact\"),\n"
+"                                 drop the references, print \"released\"\n"
+"  odirect DEV DEVOFF LEN BLKDEV BLKOFF SEED\n"
+"                                 fill the pattern at DEVOFF, pwrite it O_DIRECT\n"
+"                                 from the mapping to BLKDEV at BLKOFF, zero\n"
+"                                 [DEVOFF+LEN, DEVOFF+2*LEN), pread it back O_DIRECT\n"
+"                                 there and check it; all multiples of 4096\n"
+"\n"
+"DEV is a /dev/daxX.Y. Numbers are " PARSE_U64_FORMS ".\n"
+"OFF and LEN are multiples of 8 (the pattern is made of 64-bit words).\n"
+"Exit status: 0 ok, 1 failure, 2 usage error, 3 hold ended by SIGTERM.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("daxtool: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(daxtool -h for usage)\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("daxtool: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAILURE;
+}
+
+static int get_num(const char *what, const char *s, uint64_t *v)
+{
+	int rc = parse_u64(s, v);
+
+	if (rc == -ERANGE)
+		return usage_error("%s '%s' does not fit in 64 bits", what, s);
+	if (rc)
+		return usage_error("%s '%s' is not a number (%s)", what, s, PARSE_U64_FORMS);
+	return 0;
+}
+
+/* OFF and LEN: a non-empty range of whole multiples of @unit. */
+static int get_range(const char *offname, const char *offs, const char *lens,
+		     uint64_t unit, uint64_t *off, uint64_t *len)
+{
+	int rc;
+
+	if ((rc = get_num(offname, offs, off)) || (rc = get_num("LEN", lens, len)))
+		return rc;
+	if (!*len)
+		return usage_error("LEN must not be 0");
+	if (*off > INT64_MAX || *len > INT64_MAX - *off)
+		return usage_error("%s+LEN (%s+%s) is too large", offname, offs, lens);
+	if (*off % unit || *len % unit)
+		return usage_error("%s (%s) and LEN (%s) must be multiples of %" PRIu64 "%s",
+				   offname, offs, lens, unit,
+				   unit == 8 ? ": the pattern is made of 64-bit words" :
+				   ": O_DIRECT needs whole blocks");
+	return 0;
+}
+
+static bool want_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
+static int open_and_map(const char *path, uint64_t off, uint64_t len,
+			struct daxdev *d, struct daxmap *m)
+{
+	char err[DAXDEV_ERRLEN];
+
+	if (daxdev_open(d, path, err))
+		return error("%s", err);
+	if (daxdev_map(d, off, len, m, err)) {
+		daxdev_close(d);
+		return error("%s", err);
+	}
+	return 0;
+}
+
+static void close_and_unmap(struct daxdev *d, struct daxmap *m)
+{
+	daxdev_unmap(m);
+	daxdev_close(d);
+}
+
+static void report_mismatch(uint64_t first_bad, size_t bad)
+{
+	printf("mismatch: first bad offset 0x%" PRIx64 ", %zu bad words\n", first_bad, bad);
+}
+
+/* One 64-bit load and store of the same value per 4 KiB page of the range. */
+static void touch_pages(volatile char *p, uint64_t len)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i += PAGE) {
+		volatile uint64_t *w = (volatile uint64_t *)(p + i);
+
+		*w = *w;
+	}
+}
+
+static int cmd_fill(int argc, char **argv)
+{
+	uint64_t off, len, seed;
+	struct daxdev d;
+	struct daxmap m;
+	int rc;
+
+	if (argc != 5)
+		return usage_error("fill takes DEV OFF LEN SEED");
+	if ((rc = get_range("OFF", argv[2], argv[3], 8, &off, &len)) ||
+	    (rc = get_num("SEED", argv[4], &seed)))
+		return rc;
+	if (open_and_map(argv[1], off, len, &d, &m))
+		return EXIT_FAILURE;
+	pattern_fill(m.p, off, len, seed);
+	/* device-dax has no page cache to msync: make the stores precede exit. */
+	daxdev_barrier();
+	close_and_unmap(&d, &m);
+	printf("filled 0x%" PRIx64 " bytes at offset 0x%" PRIx64 " with seed %" PRIu64 "\n",
+	       len, off, seed);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	uint64_t off, len, seed, first_bad = 0;
+	struct daxdev d;
+	struct daxmap m;
+	size_t bad;
+	int rc;
+
+	if (argc != 5)
+		return usage_error("check takes DEV OFF LEN SEED");
+	if ((rc = get_range("OFF", argv[2], argv[3], 8, &off, &len)) ||
+	    (rc = get_num("SEED", argv[4], &seed)))
+		return rc;
+	if (open_and_map(argv[1], off, len, &d, &m))
+		return EXIT_FAILURE;
+	bad = pattern_check(m.p, off, len, seed, &first_bad);
+	close_and_unmap(&d, &m);
+	if (bad) {
+		report_mismatch(first_bad, bad);
+		return EXIT_FAILURE;
+	}
+	printf("ok\n");
+	return 0;
+}
+
+static int create_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return error("create %s: %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static sigjmp_buf bus_jmp;
+static void *volatile bus_addr;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	bus_addr = si->si_addr;
+	siglongjmp(bus_jmp, 1);
+}
+
+static void on_sigterm(int sig)
+{
+	static const char msg[] =
+		"daxtool: hold: SIGTERM: the mapping never lost its device\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_SIGTERM);
+	_exit(EXIT_SIGTERM);
+}
+
+static int cmd_hold(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	struct sigaction st = { .sa_handler = on_sigterm };
+	static volatile bool ready;	/* static: survives siglongjmp() */
+	uint64_t off, len;
+	struct daxdev d;
+	struct daxmap m;
+	char *a;
+	int rc;
+
+	if (argc != 5)
+		return usage_error("hold takes DEV OFF LEN READYFILE");
+	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
+	if (rc)
+		return rc;
+	if (open_and_map(argv[1], off, len, &d, &m))
+		return EXIT_FAILURE;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&st.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL) || sigaction(SIGTERM, &st, NULL))
+		return error("sigaction: %s", strerror(errno));
+
+	if (sigsetjmp(bus_jmp, 1)) {
+		a = bus_addr;
+		if (a < (char *)m.base || a >= (char *)m.base + m.maplen)
+			return error("hold: SIGBUS at %p, outside the mapping", bus_addr);
+		printf("SIGBUS at offset 0x%" PRIx64 "%s\n",
+		       m.start + (uint64_t)(a - (char *)m.base),
+		       ready ? "" : " before the range was ready");
+		fflush(stdout);
+		return ready ? 0 : EXIT_FAILURE;
+	}
+
+	touch_pages(m.p, len);
+	if (create_file(argv[4]))
+		return EXIT_FAILURE;
+	ready = true;
+	printf("holding 0x%" PRIx64 " bytes at offset 0x%" PRIx64 " of %s\n", len, off, argv[1]);
+	fflush(stdout);
+	for (;;) {
+		touch_pages(m.p, len);
+		usleep(10000);
+	}
+}
+
+static int cmd_pin(int argc, char **argv)
+{
+	const char *seeds = getenv("P2PDAX_SEED");
+	uint64_t off, len, seed = 0, first_bad = 0, span;
+	size_t done = 0, bad = 0;
+	struct daxdev d;
+	struct daxmap m;
+	int pfd[2], cur, rc;
+	char *buf;
+
+	if (argc != 6)
+		return usage_error("pin takes DEV OFF LEN READYFILE RELEASEFILE");
+	if ((rc = get_range("OFF", argv[2], argv[3], 8, &off, &len)))
+		return rc;
+	if (seeds && (rc = get_num("P2PDAX_SEED", seeds, &seed)))
+		return rc;
+	if (len > INT32_MAX)
+		return usage_error("LEN %s is too large for a pipe", argv[3]);
+	buf = malloc(len);
+	if (!buf)
+		return error("out of memory for 0x%" PRIx64 " bytes", len);
+	if (open_and_map(argv[1], off, len, &d, &m))
+		return EXIT_FAILURE;
+	touch_pages(m.p, len);
+
+	/* One pipe buffer per page the range touches. */
+	span = ((off + len + PAGE - 1) & ~(uint64_t)(PAGE - 1)) - (off & ~(uint64_t)(PAGE - 1));
+	if (pipe2(pfd, O_CLOEXEC))
+		return error("pipe: %s", strerror(errno));
+	cur = fcntl(pfd[1], F_GETPIPE_SZ);
+	if (cur < 0)
+		return error("F_GETPIPE_SZ: %s", strerror(errno));
+	if ((uint64_t)cur < span && fcntl(pfd[1], F_SETPIPE_SZ, (int)span) < 0)
+		return error("pin: LEN 0x%" PRIx64 " needs a 0x%" PRIx64
+			     "-byte pipe: F_SETPIPE_SZ: %s (see /proc/sys/fs/pipe-max-size)",
+			     len, span, strerror(errno));
+
+	/*
+	 * vmsplice() without SPLICE_F_GIFT takes a reference on each page
+	 * (get_user_pages) and keeps it in the pipe until the data is read
+	 * or the pipe is closed: a page reference that outlives the mapping.
+	 */
+	while (done < len) {
+		struct iovec iov = {
+			.iov_base = (char *)m.p + done,
+			.iov_len = len - done,
+		};
+		ssize_t n = vmsplice(pfd[1], &iov, 1, SPLICE_F_NONBLOCK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return error("pin: vmsplice at offset 0x%" PRIx64 ": %s", off + done,
+				     n ? strerror(errno) : "no progress");
+		done += (size_t)n;
+	}
+	close(pfd[1]);
+	close_and_unmap(&d, &m);
+
+	if (create_file(argv[4]))
+		return EXIT_FAILURE;
+	printf("pinned 0x%" PRIx64 " bytes at offset 0x%" PRIx64 ", mapping and device closed\n",
+	       len, off);
+	fflush(stdout);
+	while (access(argv[5], F_OK))
+		usleep(50000);
+
+	for (done = 0; done < len;) {
+		ssize_t n = read(pfd[0], buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = error("pin: reading the pipe back at 0x%zx: %s", done,
+				   n ? strerror(errno) : "end of data");
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done == len) {
+		if (!seeds) {
+			printf("pinned data read back (P2PDAX_SEED not set: not checked)\n");
+		} else if ((bad = pattern_check(buf, off, len, seed, &first_bad))) {
+			report_mismatch(first_bad, bad);
+			rc = EXIT_FAILURE;
+		} else {
+			printf("pinned data intact\n");
+		}
+	}
+	close(pfd[0]);
+	free(buf);
+	printf("released\n");
+	return rc;
+}
+
+/* pread/pwrite all of @len, O_DIRECT, between @buf and @fd at @pos. */
+static int direct_io(bool write, int fd, const char *path, volatile char *buf,
+		     uint64_t len, uint64_t pos)
+{
+	uint64_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		if (write)
+			n = pwrite(fd, (const char *)buf + done, len - done, (off_t)(pos + done));
+		else
+			n = pread(fd, (char *)buf + done, len - done, (off_t)(pos + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return error("odirect: %s %s at 0x%" PRIx64 ": %s",
+				     write ? "pwrite to" : "pread from", path, pos + done,
+				     n ? strerror(errno) : "end of device");
+		done += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int cmd_odirect(int argc, char **argv)
+{
+	uint64_t devoff, len, blkoff, seed, first_bad = 0, i;
+	const char *blkdev;
+	volatile char *a, *b;
+	struct daxdev d;
+	struct daxmap m;
+	char err[DAXDEV_ERRLEN];
+	int fd, rc;
+	size_t bad;
+
+	if (argc != 7)
+		return usage_error("odirect takes DEV DEVOFF LEN BLKDEV BLKOFF SEED");
+	blkdev = argv[4];
+	if ((rc = get_range("DEVOFF", argv[2], argv[3], PAGE, &devoff, &len)) ||
+	    (rc = get_num("BLKOFF", argv[5], &blkoff)) ||
+	    (rc = get_num("SEED", argv[6], &seed)))
+		return rc;
+	if (blkoff % PAGE)
+		return usage_error("BLKOFF (%s) must be a multiple of %u: O_DIRECT needs whole blocks",
+				   argv[5], PAGE);
+	if (len > INT64_MAX - devoff - len || blkoff > INT64_MAX - len)
+		return usage_error("offsets too large");
+
+	if (daxdev_open(&d, argv[1], err))
+		return error("%s", err);
+	if (devoff + 2 * len > d.size) {
+		daxdev_close(&d);
+		return error("odirect: DEVOFF+2*LEN = 0x%" PRIx64 " is beyond the device size 0x%"
+			     PRIx64 ": the data is read back into the LEN bytes after DEVOFF+LEN",
+			     devoff + 2 * len, d.size);
+	}
+	if (daxdev_map(&d, devoff, 2 * len, &m, err)) {
+		daxdev_close(&d);
+		return error("%s", err);
+	}
+	a = m.p;
+	b = m.p + len;
+
+	fd = open(blkdev, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (fd < 0) {
+		rc = error("odirect: open %s O_RDWR|O_DIRECT: %s", blkdev, strerror(errno));
+		goto out_unmap;
+	}
+	rc = EXIT_FAILURE;
+	pattern_fill(a, devoff, len, seed);
+	daxdev_barrier();
+	/* The buffer is the device mapping itself: the block layer DMAs from the BAR. */
+	if (direct_io(true, fd, blkdev, a, len, blkoff))
+		goto out_close;
+	if (fsync(fd)) {
+		error("odirect: fsync %s: %s", blkdev, strerror(errno));
+		goto out_close;
+	}
+	for (i = 0; i < len; i += 8)
+		*(volatile uint64_t *)(b + i) = 0;
+	daxdev_barrier();
+	if (direct_io(false, fd, blkdev, b, len, blkoff))
+		goto out_close;
+	bad = pattern_check(b, devoff, len, seed, &first_bad);
+	if (bad) {
+		report_mismatch(first_bad, bad);
+		printf("(read back from %s at 0x%" PRIx64 " into device offset 0x%" PRIx64
+		       "; the bad offset is that of the pattern written from 0x%" PRIx64 ")\n",
+		       blkdev, blkoff, devoff + len, devoff);
+		goto out_close;
+	}
+	printf("moved %" PRIu64 " bytes each way: %s 0x%" PRIx64 " -> %s 0x%" PRIx64
+	       " -> %s 0x%" PRIx64 ", data intact\n",
+	       len, argv[1], devoff, blkdev, blkoff, argv[1], devoff + len);
+	rc = 0;
+out_close:
+	if (close(fd) && !rc)
+		rc = error("odirect: close %s: %s", blkdev, strerror(errno));
+out_unmap:
+	close_and_unmap(&d, &m);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {
+		{ "fill", cmd_fill },
+		{ "check", cmd_check },
+		{ "hold", cmd_hold },
+		{ "pin", cmd_pin },
+		{ "odirect", cmd_odirect },
+	};
+	size_t i;
+
+	if (argc < 2)
+		return usage_error("no command");
+	if (want_help(argc, argv)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", argv[1]);
+}
