@@ -7,6 +7,7 @@
 #   make check          install what is missing, build, run every test
 #   make demo           install what is missing, build, boot the demo VM
 #   make intree-check   prove the in-tree form builds in Debian's 6.1 source
+#   make unit-check, make guest-check: one part of make check
 #   make clean
 
 BUILD   ?= $(CURDIR)/build
@@ -45,19 +46,20 @@ unit-check: tests
 	$(MAKE) -C tests/unit O=$(BUILD)/tests check
 
 guest-check: all
-	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/guest --module-dir $(BUILD) --bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
+	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/guest --module-dir $(BUILD) \
+		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
 
+intree-check:
+	scripts/intree-check.sh
+
+# Everything, from a fresh machine: the packages, the build, every test.
 check: deps
 	$(MAKE) all
-	$(MAKE) unit-check
-	$(MAKE) guest-check
+	MAKE="$(MAKE)" tests/check.sh
 
 demo: deps
 	$(MAKE) all
 	tests/qemu/demo.sh
-
-intree-check: deps
-	scripts/intree-check.sh
 
 clean:
 	rm -rf $(BUILD)

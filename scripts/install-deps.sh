@@ -12,7 +12,8 @@ set -eu
 
 pkgs="build-essential kmod cpio gzip xz-utils pahole pciutils
       qemu-system-x86 busybox-static daxctl ndctl
-      linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse"
+      linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
+      flex bison bc libelf-dev libssl-dev"
 
 missing() {
 	for p in "$@"; do

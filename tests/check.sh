@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test of the project, as `make check` runs it once everything is
+# built: host unit tests, the in-tree build check, and the QEMU guest suite on
+# every installed target kernel. Each part prints TAP and its own
+# "N passed, N failed" line; this prints them as they come, then the sum as
+# the last line. Exit status 0 only if every part ran and nothing failed.
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$root/build}
+make=${MAKE:-make}
+log=$build/check
+mkdir -p "$log"
+
+passed=0 failed=0 skipped=0 broken=
+
+part() {
+	name=$1
+	shift
+	echo "# ---- $name"
+	"$@" 2>&1 | tee "$log/$name.log"
+	# The exit status of "$@" is lost in the pipe: the part's own summary
+	# line is what counts, and a part without one failed.
+	summary=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log/$name.log" | tail -n 1)
+	if [ -z "$summary" ]; then
+		echo "not ok - $name printed no summary: see $log/$name.log"
+		broken="$broken $name"
+		return
+	fi
+	set -- $(echo "$summary" | sed -E 's/^[A-Za-z]+: //; s/[^0-9]+/ /g')
+	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + ${3:-0}))
+}
+
+part unit $make -s -C "$root/tests/unit" O="$build/tests" check
+part intree env BUILD="$build" "$root/scripts/intree-check.sh"
+part guest env P2PDAX_BUILD="$build" "$root/tests/qemu/run-suite.sh" \
+	--suite "$root/tests/guest" --module-dir "$build" \
+	--bin "$build/tests/guest" --bin "$build/tests/tools"
+
+[ -z "$broken" ] || failed=$((failed + 1))
+echo "# parts: unit, intree, guest${broken:+ (no summary from:$broken)}"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]
