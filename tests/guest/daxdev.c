@@ -40,8 +40,8 @@ static int read_attr(const struct daxdev *d, const char *sysfs, const char *attr
 	snprintf(path, sizeof(path), "%s/bus/dax/devices/%s/%s", sysfs, d->name, attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, "%s: cannot open %s: %s (is it a device-dax device, bound to device_dax?)",
-			    d->path, path, strerror(errno));
+		return fail(err, "%s: cannot open %s: %s (%s)", d->path, path, strerror(errno),
+			    "is it a device-dax device, bound to device_dax?");
 	n = read(fd, buf, len - 1);
 	if (n < 0) {
 		int e = errno;

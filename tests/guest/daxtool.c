@@ -107,7 +107,10 @@ static int get_range(const char *offname, const char *offs, const char *lens,
 {
 	int rc;
 
-	if ((rc = get_num(offname, offs, off)) || (rc = get_num("LEN", lens, len)))
+	rc = get_num(offname, offs, off);
+	if (!rc)
+		rc = get_num("LEN", lens, len);
+	if (rc)
 		return rc;
 	if (!*len)
 		return usage_error("LEN must not be 0");
@@ -177,8 +180,10 @@ static int cmd_fill(int argc, char **argv)
 
 	if (argc != 5)
 		return usage_error("fill takes DEV OFF LEN SEED");
-	if ((rc = get_range("OFF", argv[2], argv[3], 8, &off, &len)) ||
-	    (rc = get_num("SEED", argv[4], &seed)))
+	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
+	if (!rc)
+		rc = get_num("SEED", argv[4], &seed);
+	if (rc)
 		return rc;
 	if (open_and_map(argv[1], off, len, &d, &m))
 		return EXIT_FAILURE;
@@ -201,8 +206,10 @@ static int cmd_check(int argc, char **argv)
 
 	if (argc != 5)
 		return usage_error("check takes DEV OFF LEN SEED");
-	if ((rc = get_range("OFF", argv[2], argv[3], 8, &off, &len)) ||
-	    (rc = get_num("SEED", argv[4], &seed)))
+	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
+	if (!rc)
+		rc = get_num("SEED", argv[4], &seed);
+	if (rc)
 		return rc;
 	if (open_and_map(argv[1], off, len, &d, &m))
 		return EXIT_FAILURE;
@@ -307,9 +314,10 @@ static int cmd_pin(int argc, char **argv)
 
 	if (argc != 6)
 		return usage_error("pin takes DEV OFF LEN READYFILE RELEASEFILE");
-	if ((rc = get_range("OFF", argv[2], argv[3], 8, &off, &len)))
-		return rc;
-	if (seeds && (rc = get_num("P2PDAX_SEED", seeds, &seed)))
+	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
+	if (!rc && seeds)
+		rc = get_num("P2PDAX_SEED", seeds, &seed);
+	if (rc)
 		return rc;
 	if (len > INT32_MAX)
 		return usage_error("LEN %s is too large for a pipe", argv[3]);
@@ -377,11 +385,14 @@ static int cmd_pin(int argc, char **argv)
 	if (done == len) {
 		if (!seeds) {
 			printf("pinned data read back (P2PDAX_SEED not set: not checked)\n");
-		} else if ((bad = pattern_check(buf, off, len, seed, &first_bad))) {
-			report_mismatch(first_bad, bad);
-			rc = EXIT_FAILURE;
 		} else {
-			printf("pinned data intact\n");
+			bad = pattern_check(buf, off, len, seed, &first_bad);
+			if (bad) {
+				report_mismatch(first_bad, bad);
+				rc = EXIT_FAILURE;
+			} else {
+				printf("pinned data intact\n");
+			}
 		}
 	}
 	close(pfd[0]);
@@ -427,9 +438,12 @@ static int cmd_odirect(int argc, char **argv)
 	if (argc != 7)
 		return usage_error("odirect takes DEV DEVOFF LEN BLKDEV BLKOFF SEED");
 	blkdev = argv[4];
-	if ((rc = get_range("DEVOFF", argv[2], argv[3], PAGE, &devoff, &len)) ||
-	    (rc = get_num("BLKOFF", argv[5], &blkoff)) ||
-	    (rc = get_num("SEED", argv[6], &seed)))
+	rc = get_range("DEVOFF", argv[2], argv[3], PAGE, &devoff, &len);
+	if (!rc)
+		rc = get_num("BLKOFF", argv[5], &blkoff);
+	if (!rc)
+		rc = get_num("SEED", argv[6], &seed);
+	if (rc)
 		return rc;
 	if (blkoff % PAGE)
 		return usage_error("BLKOFF (%s) must be a multiple of %u: O_DIRECT needs whole blocks",

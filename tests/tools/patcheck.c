@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * patcheck - write or verify the tests/lib/pattern.h pattern in a file or a
+ * block device with plain pread/pwrite, on the host (bar.img, nvme.img) or in
+ * the guest. The pattern offset of each word is its byte offset in the file,
+ * so "seed S at offset X" means the same bytes here and through /dev/daxX.Y.
+ *
+ *   patcheck fill [-x] FILE OFF LEN SEED
+ *   patcheck check FILE OFF LEN SEED
+ *   patcheck zero FILE OFF LEN
+ *
+ * Exit status: 0 ok, 1 the data is not as expected or an I/O error, 2 usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/fs.h>
+
+#include "../lib/pattern.h"
+#include "numparse.h"
+
+#define CHUNK	(1u << 20)	/* bytes per read/write: files are up to 2 GiB */
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+"usage: patcheck fill [-x|--extend] FILE OFF LEN SEED\n"
+"       patcheck check FILE OFF LEN SEED\n"
+"       patcheck zero FILE OFF LEN\n"
+"\n"
+"  fill   write the test pattern SEED into FILE at [OFF, OFF+LEN) with pwrite;\n"
+"         refuses to write past the end of a regular file unless -x (which\n"
+"         also creates FILE)\n"
+"  check  read [OFF, OFF+LEN) and compare it with the pattern SEED; prints\n"
+"         \"ok\" or \"mismatch: first bad offset 0x..., N bad words\"\n"
+"  zero   check that [OFF, OFF+LEN) is all zero bytes (nothing landed there)\n"
+"\n"
+"FILE is a regular file or a block device. Numbers are " PARSE_U64_FORMS ".\n"
+"Pattern offsets are file offsets; OFF and LEN of fill/check are multiples of 8.\n"
+"Exit status: 0 ok, 1 data not as expected or I/O error, 2 usage error.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("patcheck: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(patcheck -h for usage)\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int get_num(const char *what, const char *s, uint64_t *v)
+{
+	int rc = parse_u64(s, v);
+
+	if (rc == -ERANGE)
+		return usage_error("%s '%s' does not fit in 64 bits", what, s);
+	if (rc)
+		return usage_error("%s '%s' is not a number (%s)", what, s,
+				   PARSE_U64_FORMS);
+	return 0;
+}
+
+/* OFF and LEN from the command line: [OFF, OFF+LEN) must be a valid off_t range. */
+static int get_range(char **argv, uint64_t *off, uint64_t *len, bool words)
+{
+	int rc;
+
+	rc = get_num("OFF", argv[0], off);
+	if (!rc)
+		rc = get_num("LEN", argv[1], len);
+	if (rc)
+		return rc;
+	if (*off > INT64_MAX || *len > INT64_MAX - *off)
+		return usage_error("OFF+LEN (%s+%s) is beyond the largest file offset",
+				   argv[0], argv[1]);
+	if (words && (*off % 8 || *len % 8))
+		return usage_error("OFF (%s) and LEN (%s) must be multiples of 8: %s",
+				   argv[0], argv[1], "the pattern is made of 64-bit words");
+	return 0;
+}
+
+/*
+ * Size of a regular file or block device; -1 (no limit known) for anything
+ * else, whose reads and writes then simply report where they stop.
+ */
+static int64_t file_size(int fd, const char *path)
+{
+	struct stat st;
+	uint64_t bytes;
+
+	if (fstat(fd, &st)) {
+		fprintf(stderr, "patcheck: %s: fstat: %s\n", path, strerror(errno));
+		return -2;
+	}
+	if (S_ISREG(st.st_mode))
+		return st.st_size;
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, &bytes)) {
+			fprintf(stderr, "patcheck: %s: BLKGETSIZE64: %s\n", path,
+				strerror(errno));
+			return -2;
+		}
+		return (int64_t)bytes;
+	}
+	return -1;
+}
+
+static int open_range(const char *path, int flags, uint64_t off, uint64_t len,
+		      bool may_extend)
+{
+	int64_t size;
+	int fd;
+
+	fd = open(path, flags | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "patcheck: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	size = file_size(fd, path);
+	if (size == -2 || (!may_extend && size >= 0 && off + len > (uint64_t)size)) {
+		if (size != -2)
+			fprintf(stderr,
+				"patcheck: %s: range 0x%" PRIx64 "+0x%" PRIx64
+				" ends beyond the end of the file (size 0x%" PRIx64 ")%s\n",
+				path, off, len, (uint64_t)size,
+				flags & O_WRONLY ? "; use fill -x to extend it" : "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read exactly @len bytes at @off, or say where and why not. */
+static int read_full(int fd, const char *path, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "patcheck: %s: read at 0x%" PRIx64 ": %s\n",
+				path, off + done, strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			fprintf(stderr, "patcheck: %s: end of file at 0x%" PRIx64 "\n",
+				path, off + done);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const char *path, const void *buf, size_t len,
+		      uint64_t off)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = pwrite(fd, (const char *)buf + done, len - done,
+			   (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "patcheck: %s: write at 0x%" PRIx64 ": %s\n",
+				path, off + done, n ? strerror(errno) : "no progress");
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static void *chunk_buf(void)
+{
+	void *buf = malloc(CHUNK);
+
+	if (!buf)
+		fprintf(stderr, "patcheck: out of memory\n");
+	return buf;
+}
+
+static int cmd_fill(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "extend", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t off, len, seed, pos;
+	bool extend = false;
+	int c, fd, rc;
+	void *buf;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+xh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			extend = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		default:
+			return usage_error("fill: bad option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 4)
+		return usage_error("fill takes FILE OFF LEN SEED");
+	rc = get_range(argv + 1, &off, &len, true);
+	if (!rc)
+		rc = get_num("SEED", argv[3], &seed);
+	if (rc)
+		return rc;
+
+	rc = EXIT_FAIL;
+	buf = chunk_buf();
+	if (!buf)
+		return EXIT_FAIL;
+	fd = open_range(argv[0], O_WRONLY | (extend ? O_CREAT : 0), off, len, extend);
+	if (fd < 0)
+		goto out_free;
+	for (pos = off; pos < off + len; pos += CHUNK) {
+		size_t n = off + len - pos < CHUNK ? off + len - pos : CHUNK;
+
+		pattern_fill(buf, pos, n, seed);
+		if (write_full(fd, argv[0], buf, n, pos))
+			goto out_close;
+	}
+	/* Special files may not support fsync; their data is written through. */
+	if (fsync(fd) && errno != EINVAL && errno != EROFS) {
+		fprintf(stderr, "patcheck: %s: fsync: %s\n", argv[0], strerror(errno));
+		goto out_close;
+	}
+	rc = EXIT_OK;
+out_close:
+	if (close(fd) && rc == EXIT_OK) {
+		fprintf(stderr, "patcheck: %s: close: %s\n", argv[0], strerror(errno));
+		rc = EXIT_FAIL;
+	}
+out_free:
+	free(buf);
+	return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	uint64_t off, len, seed, pos, first_bad = 0, bad = 0;
+	int fd, rc = EXIT_FAIL;
+	void *buf;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (argc != 5)
+		return usage_error("check takes FILE OFF LEN SEED");
+	rc = get_range(argv + 2, &off, &len, true);
+	if (!rc)
+		rc = get_num("SEED", argv[4], &seed);
+	if (rc)
+		return rc;
+
+	rc = EXIT_FAIL;
+	buf = chunk_buf();
+	if (!buf)
+		return EXIT_FAIL;
+	fd = open_range(argv[1], O_RDONLY, off, len, false);
+	if (fd < 0)
+		goto out_free;
+	for (pos = off; pos < off + len; pos += CHUNK) {
+		size_t n = off + len - pos < CHUNK ? off + len - pos : CHUNK;
+		uint64_t fb = 0;
+		size_t b;
+
+		if (read_full(fd, argv[1], buf, n, pos))
+			goto out_close;
+		b = pattern_check(buf, pos, n, seed, &fb);
+		if (b && !bad)
+			first_bad = fb;
+		bad += b;
+	}
+	if (bad) {
+		printf("mismatch: first bad offset 0x%" PRIx64 ", %" PRIu64 " bad words\n",
+		       first_bad, bad);
+	} else {
+		printf("ok\n");
+		rc = EXIT_OK;
+	}
+out_close:
+	close(fd);
+out_free:
+	free(buf);
+	return rc;
+}
+
+static int cmd_zero(int argc, char **argv)
+{
+	uint64_t off, len, pos, first = 0, nonzero = 0;
+	int fd, rc;
+	unsigned char *buf;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (argc != 4)
+		return usage_error("zero takes FILE OFF LEN");
+	rc = get_range(argv + 2, &off, &len, false);
+	if (rc)
+		return rc;
+
+	rc = EXIT_FAIL;
+	buf = chunk_buf();
+	if (!buf)
+		return EXIT_FAIL;
+	fd = open_range(argv[1], O_RDONLY, off, len, false);
+	if (fd < 0)
+		goto out_free;
+	for (pos = off; pos < off + len; pos += CHUNK) {
+		size_t i, n = off + len - pos < CHUNK ? off + len - pos : CHUNK;
+
+		if (read_full(fd, argv[1], buf, n, pos))
+			goto out_close;
+		for (i = 0; i < n; i++) {
+			if (!buf[i])
+				continue;
+			if (!nonzero)
+				first = pos + i;
+			nonzero++;
+		}
+	}
+	if (nonzero) {
+		printf("nonzero: first non-zero byte at offset 0x%" PRIx64 ", %" PRIu64
+		       " non-zero bytes\n", first, nonzero);
+	} else {
+		printf("ok\n");
+		rc = EXIT_OK;
+	}
+out_close:
+	close(fd);
+out_free:
+	free(buf);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {
+		{ "fill", cmd_fill },
+		{ "check", cmd_check },
+		{ "zero", cmd_zero },
+	};
+	size_t i;
+
+	if (argc < 2)
+		return usage_error("no command");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", argv[1]);
+}
