@@ -57,6 +57,9 @@ static const char usage_text[] =
 "                                 from the mapping to BLKDEV at BLKOFF, zero\n"
 "                                 [DEVOFF+LEN, DEVOFF+2*LEN), pread it back O_DIRECT\n"
 "                                 there and check it; all multiples of 4096\n"
+"  write DEV OFF TEXT             store the bytes of TEXT at OFF\n"
+"  dump DEV OFF LEN               print LEN (at most 4096) bytes at OFF in hex\n"
+"                                 and ASCII, like hexdump -C\n"
 "\n"
 "DEV is a /dev/daxX.Y. Numbers are " PARSE_U64_FORMS ".\n"
 "OFF and LEN are multiples of 8 (the pattern is made of 64-bit words).\n"
@@ -506,6 +509,67 @@ out_unmap:
 	return rc;
 }
 
+/* Text for people to read: the demo writes a message and shows the bytes. */
+static int cmd_write(int argc, char **argv)
+{
+	uint64_t off, len;
+	struct daxdev d;
+	struct daxmap m;
+	size_t i;
+	int rc;
+
+	if (argc != 4)
+		return usage_error("write takes DEV OFF TEXT");
+	len = strlen(argv[3]);
+	if (!len)
+		return usage_error("write: TEXT is empty");
+	rc = get_num("OFF", argv[2], &off);
+	if (rc)
+		return rc;
+	if (open_and_map(argv[1], off, len, &d, &m))
+		return EXIT_FAILURE;
+	for (i = 0; i < len; i++)
+		m.p[i] = argv[3][i];
+	daxdev_barrier();
+	close_and_unmap(&d, &m);
+	printf("wrote %" PRIu64 " bytes at offset 0x%" PRIx64 "\n", len, off);
+	return 0;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	uint64_t off, len, i;
+	struct daxdev d;
+	struct daxmap m;
+	int rc;
+
+	if (argc != 4)
+		return usage_error("dump takes DEV OFF LEN");
+	rc = get_num("OFF", argv[2], &off);
+	if (!rc)
+		rc = get_num("LEN", argv[3], &len);
+	if (rc)
+		return rc;
+	if (!len || len > 4096)
+		return usage_error("dump: LEN must be 1 to 4096");
+	if (open_and_map(argv[1], off, len, &d, &m))
+		return EXIT_FAILURE;
+	for (i = 0; i < len; i += 16) {
+		uint64_t j;
+
+		printf("%08" PRIx64 " ", off + i);
+		for (j = i; j < i + 16; j++)
+			j < len ? printf(" %02x", (unsigned char)m.p[j]) :
+				  printf("   ");
+		printf("  |");
+		for (j = i; j < i + 16 && j < len; j++)
+			putchar(m.p[j] >= 0x20 && m.p[j] < 0x7f ? m.p[j] : '.');
+		printf("|\n");
+	}
+	close_and_unmap(&d, &m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -517,6 +581,8 @@ int main(int argc, char **argv)
 		{ "hold", cmd_hold },
 		{ "pin", cmd_pin },
 		{ "odirect", cmd_odirect },
+		{ "write", cmd_write },
+		{ "dump", cmd_dump },
 	};
 	size_t i;
 

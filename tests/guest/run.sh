@@ -16,6 +16,12 @@ DRV=dax_pci_p2p
 DRVDIR=/sys/bus/pci/drivers/$DRV
 PARAMS=/sys/module/$DRV/parameters
 
+# Debian's busybox shell runs its own applets before anything in PATH; the
+# module tools must be kmod's, as on a real system (softdeps, error messages).
+modprobe() { /sbin/modprobe "$@"; }
+rmmod() { /sbin/rmmod "$@"; }
+fails() { ! "$@"; }
+
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
 skip() { echo "ok - $1 # SKIP $2"; }
@@ -229,7 +235,7 @@ check "rebind keeps the data" daxtool check "/dev/$DAX" $A_OFF $A_LEN $A_SEED
 
 # ---------------------------- a pin held across unbind: remove waits for it
 rm -f /tmp/pready /tmp/prelease
-P2PDAX_SEED=$A_SEED daxtool pin "/dev/$DAX" $((8 << 20)) $((64 << 10)) \
+P2PDAX_SEED=$A_SEED daxtool pin "/dev/$DAX" $A_OFF $A_LEN \
 	/tmp/pready /tmp/prelease > /tmp/pin.out 2>&1 &
 pp=$!
 if wait_for 20 test -e /tmp/pready; then
@@ -309,7 +315,7 @@ fi
 
 # ------------------------------------------------------ rmmod while mapped
 rmmod $DRV
-check "modprobe with a bad ids= is refused" sh -c "! modprobe $DRV ids=1af4:1110:9"
+check "modprobe with a bad ids= is refused" fails modprobe $DRV ids=1af4:1110:9
 check "and says why" sh -c 'dmesg | grep -q "ids: \"1af4:1110:9\" is not vendor:device\[:bar\]"'
 check "modprobe $DRV ids=1af4:1110:2 binds by id" modprobe $DRV ids=1af4:1110:2
 check "bound by ids=" wait_for 10 bound_to_us "$IV"
