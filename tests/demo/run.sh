@@ -24,7 +24,8 @@ for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1af4:0x1110 ] && IV=${d##*/}
 done
 echo "# the ivshmem device ${IV:?no ivshmem device} has a 256 MiB BAR2 backed by bar.img on the host"
-step "load the driver" modprobe dax_pci_p2p
+# kmod's modprobe (busybox's applet would ignore the device_dax softdep)
+step "load the driver" /sbin/modprobe dax_pci_p2p
 step "bind it with driver_override" sh -c "echo dax_pci_p2p > /sys/bus/pci/devices/$IV/driver_override &&
 	echo $IV > /sys/bus/pci/drivers_probe && test -c /dev/dax0.0"
 step "daxctl sees the region and its device" daxctl list -R -D -u
