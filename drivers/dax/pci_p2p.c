@@ -48,6 +48,8 @@
  *   only once no page is pinned any more (see dax_pci_p2p_drain_work()).
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/dax_pci_p2p.h>
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -65,10 +67,12 @@
 #include <linux/workqueue.h>
 #include "bus.h"
 
-#ifndef DAX_PCI_P2P_OUT_OF_TREE
-/* Written for the v6.1 dax core: the region reference is the caller's to drop. */
-#define DAX_PCI_P2P_HAVE_DAX_REGION_PUT 1
-#endif
+/*
+ * Refusals are reachable from userspace (bind, new_id, module parameters):
+ * ratelimit them.
+ */
+#define p2p_err(pdev, fmt, ...) \
+	dev_err_ratelimited(&(pdev)->dev, fmt, ##__VA_ARGS__)
 
 /* Smallest span the memory hotplug core can map: one subsection. */
 #define DAX_PCI_P2P_MIN_ALIGN	SZ_2M
@@ -130,8 +134,14 @@ struct dax_pci_p2p_pgmap {
 	struct dev_pagemap *pgmap;
 };
 
-/* Protects the two lists and the notifier registration. */
+/* Protects the two lists; taken inside the dax bus notifier. */
 static DEFINE_MUTEX(dax_pci_p2p_lock);
+/*
+ * Serializes the notifier registration, which takes the notifier chain's
+ * rwsem for writing: never under dax_pci_p2p_lock, which the notifier takes
+ * under that rwsem.
+ */
+static DEFINE_MUTEX(dax_pci_p2p_bus_lock);
 static LIST_HEAD(dax_pci_p2p_regions);
 static LIST_HEAD(dax_pci_p2p_drains);
 /* const in later kernels: take the type of struct device's own pointer */
@@ -163,9 +173,13 @@ static unsigned long dax_pci_p2p_count_pinned(struct dev_pagemap *pgmap,
 		while (pfn < end) {
 			struct folio *folio = page_folio(pfn_to_page(pfn));
 
-			/* An idle device-dax folio holds exactly one reference. */
+			/*
+			 * An idle device-dax folio holds exactly one reference
+			 * (__init_zone_device_page() on 6.1 and 6.12; mapping it
+			 * takes none): any more is a GUP pin or a get_page().
+			 */
 			if (folio_ref_count(folio) > 1) {
-				if (!pinned)
+				if (!*first || PFN_PHYS(folio_pfn(folio)) < *first)
 					*first = PFN_PHYS(folio_pfn(folio));
 				pinned++;
 			}
@@ -274,11 +288,8 @@ static int dax_pci_p2p_hold_pgmaps(struct dax_pci_p2p_drain *drain,
 			continue;
 		}
 
-		ref = kzalloc(sizeof(*ref), GFP_KERNEL);
-		if (!ref) {
-			put_dev_pagemap(pgmap);
-			return -ENOMEM;
-		}
+		/* Small, and an unbind cannot fail: no error path here. */
+		ref = kzalloc(sizeof(*ref), GFP_KERNEL | __GFP_NOFAIL);
 		ref->pgmap = pgmap;
 		list_add_tail(&ref->list, &drain->pgmaps);
 		nr++;
@@ -293,17 +304,6 @@ static int dax_pci_p2p_hold_pgmaps(struct dax_pci_p2p_drain *drain,
 	return nr;
 }
 
-static void dax_pci_p2p_drain_free(struct dax_pci_p2p_drain *drain)
-{
-	struct dax_pci_p2p_pgmap *ref, *next;
-
-	list_for_each_entry_safe(ref, next, &drain->pgmaps, list) {
-		put_dev_pagemap(ref->pgmap);
-		kfree(ref);
-	}
-	kfree(drain);
-}
-
 /* Called before @dev, a dax device whose parent is @p2p, is unbound. */
 static void dax_pci_p2p_drain_start(struct dax_pci_p2p *p2p,
 				    struct device *dev)
@@ -312,18 +312,12 @@ static void dax_pci_p2p_drain_start(struct dax_pci_p2p *p2p,
 	int nr;
 
 	lockdep_assert_held(&dax_pci_p2p_lock);
-	drain = kzalloc(sizeof(*drain), GFP_KERNEL);
-	if (!drain) {
-		dev_err(dev, "out of memory: pages pinned across this unbind are not protected\n");
-		return;
-	}
+	drain = kzalloc(sizeof(*drain), GFP_KERNEL | __GFP_NOFAIL);
 	INIT_LIST_HEAD(&drain->pgmaps);
 	nr = dax_pci_p2p_hold_pgmaps(drain, p2p);
-	if (nr <= 0) {
+	if (!nr) {
 		/* Nothing mapped, nothing to protect. */
-		dax_pci_p2p_drain_free(drain);
-		if (nr < 0)
-			dev_err(dev, "out of memory: pages pinned across this unbind are not protected\n");
+		kfree(drain);
 		return;
 	}
 
@@ -359,11 +353,14 @@ static int dax_pci_p2p_dax_notify(struct notifier_block *nb,
 	struct dax_pci_p2p *p2p;
 
 	mutex_lock(&dax_pci_p2p_lock);
-	p2p = dax_pci_p2p_lookup(dev->parent);
-	if (p2p && action == BUS_NOTIFY_UNBIND_DRIVER)
-		dax_pci_p2p_drain_start(p2p, dev);
-	else if (p2p && action == BUS_NOTIFY_UNBOUND_DRIVER)
+	if (action == BUS_NOTIFY_UNBIND_DRIVER) {
+		p2p = dax_pci_p2p_lookup(dev->parent);
+		if (p2p)
+			dax_pci_p2p_drain_start(p2p, dev);
+	} else if (action == BUS_NOTIFY_UNBOUND_DRIVER) {
+		/* By device alone: a drain must end even if its region is gone. */
 		dax_pci_p2p_drain_finish(dev);
+	}
 	mutex_unlock(&dax_pci_p2p_lock);
 	return NOTIFY_DONE;
 }
@@ -386,7 +383,7 @@ static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
 	struct device *child;
 	int rc = 0;
 
-	mutex_lock(&dax_pci_p2p_lock);
+	mutex_lock(&dax_pci_p2p_bus_lock);
 	if (dax_pci_p2p_dax_bus)
 		goto out;
 	child = device_find_child(&pdev->dev, NULL, dax_pci_p2p_match_child);
@@ -399,7 +396,7 @@ static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
 		dax_pci_p2p_dax_bus = child->bus;
 	put_device(child);
 out:
-	mutex_unlock(&dax_pci_p2p_lock);
+	mutex_unlock(&dax_pci_p2p_bus_lock);
 	return rc;
 }
 
@@ -430,25 +427,25 @@ static int dax_pci_p2p_check_bar(struct pci_dev *pdev, int bar,
 	unsigned long flags;
 
 	if (bar < 0 || bar >= PCI_STD_NUM_BARS) {
-		pci_err(pdev, "BAR%d does not exist: choose a BAR from 0 to %d\n",
+		p2p_err(pdev, "BAR%d does not exist: choose a BAR from 0 to %d\n",
 			bar, PCI_STD_NUM_BARS - 1);
 		return -EINVAL;
 	}
 	flags = pci_resource_flags(pdev, bar);
 	len = pci_resource_len(pdev, bar);
 	if (!len) {
-		pci_err(pdev, "BAR%d is not implemented by this device: choose a memory BAR (see lspci -v)\n",
+		p2p_err(pdev, "BAR%d is not implemented by this device: choose a memory BAR (see lspci -v)\n",
 			bar);
 		return -EINVAL;
 	}
 	if (flags & IORESOURCE_IO) {
-		pci_err(pdev, "BAR%d is an I/O port BAR and cannot be mapped: choose a memory BAR\n",
+		p2p_err(pdev, "BAR%d is an I/O port BAR and cannot be mapped: choose a memory BAR\n",
 			bar);
 		return -EINVAL;
 	}
 	if (!(flags & IORESOURCE_MEM) || (flags & IORESOURCE_UNSET) ||
 	    !pdev->resource[bar].parent) {
-		pci_err(pdev, "BAR%d has no memory address assigned: check the firmware's or the kernel's BAR allocation (dmesg, lspci -v)\n",
+		p2p_err(pdev, "BAR%d has no memory address assigned: check the firmware's or the kernel's BAR allocation (dmesg, lspci -v)\n",
 			bar);
 		return -EINVAL;
 	}
@@ -457,25 +454,25 @@ static int dax_pci_p2p_check_bar(struct pci_dev *pdev, int bar,
 		*size = len - offset;
 	start = pci_resource_start(pdev, bar) + offset;
 	if (offset >= len || *size > len - offset) {
-		pci_err(pdev, "BAR%d %pR: offset %#llx size %#llx lies outside the BAR\n",
+		p2p_err(pdev, "BAR%d %pR: offset %#llx size %#llx lies outside the BAR\n",
 			bar, &pdev->resource[bar], (unsigned long long)offset,
 			(unsigned long long)*size);
 		return -EINVAL;
 	}
 	if (*size < DAX_PCI_P2P_MIN_ALIGN) {
-		pci_err(pdev, "BAR%d %pR is too small: device-dax needs at least 2 MiB\n",
+		p2p_err(pdev, "BAR%d %pR is too small: device-dax needs at least 2 MiB\n",
 			bar, &pdev->resource[bar]);
 		return -EINVAL;
 	}
 	if (!IS_ALIGNED(start, DAX_PCI_P2P_MIN_ALIGN) ||
 	    !IS_ALIGNED(*size, DAX_PCI_P2P_MIN_ALIGN)) {
-		pci_err(pdev, "BAR%d range %#llx+%#llx is not 2 MiB aligned: device-dax maps memory in 2 MiB sections\n",
+		p2p_err(pdev, "BAR%d range %#llx+%#llx is not 2 MiB aligned: device-dax maps memory in 2 MiB sections\n",
 			bar, (unsigned long long)offset,
 			(unsigned long long)*size);
 		return -EINVAL;
 	}
 	if (!IS_ALIGNED(start, align) || !IS_ALIGNED(*size, align)) {
-		pci_err(pdev, "BAR%d range %#llx+%#llx is not aligned to %#lx: choose a smaller alignment\n",
+		p2p_err(pdev, "BAR%d range %#llx+%#llx is not aligned to %#lx: choose a smaller alignment\n",
 			bar, (unsigned long long)offset,
 			(unsigned long long)*size, align);
 		return -EINVAL;
@@ -486,6 +483,126 @@ static int dax_pci_p2p_check_bar(struct pci_dev *pdev, int bar,
 static bool dax_pci_p2p_valid_align(unsigned long align)
 {
 	return align == PAGE_SIZE || align == PMD_SIZE || align == PUD_SIZE;
+}
+
+/* The body of devm_dax_pci_p2p_add(), every step device-managed. */
+static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
+			     resource_size_t offset, resource_size_t size,
+			     unsigned long align, unsigned long flags)
+{
+	resource_size_t start = pci_resource_start(pdev, bar) + offset;
+	struct device *dev = &pdev->dev;
+	struct dax_region *dax_region;
+	struct dev_dax_data data;
+	struct dax_pci_p2p *p2p;
+	struct dev_dax *dev_dax;
+	int rc, id;
+
+	p2p = devm_kzalloc(dev, sizeof(*p2p), GFP_KERNEL);
+	if (!p2p)
+		return -ENOMEM;
+	p2p->pdev = pdev;
+	p2p->bar = bar;
+	p2p->range = (struct range) {
+		.start = start,
+		.end = start + size - 1,
+	};
+
+	p2p->res.name = KBUILD_MODNAME;
+	p2p->res.start = start;
+	p2p->res.end = start + size - 1;
+	p2p->res.flags = IORESOURCE_MEM;
+	rc = request_resource(&pdev->resource[bar], &p2p->res);
+	if (rc) {
+		p2p_err(pdev, "BAR%d range %#llx+%#llx is already in use by another driver: release it first (see /proc/iomem)\n",
+			bar, (unsigned long long)offset,
+			(unsigned long long)size);
+		return -EBUSY;
+	}
+	rc = devm_add_action_or_reset(dev, dax_pci_p2p_release_res, &p2p->res);
+	if (rc)
+		return rc;
+
+	/*
+	 * Reserve the memory type before any page exists: the page map and
+	 * every later user fault take the type already reserved. There is
+	 * no exported way to reserve uncached other than holding an uncached
+	 * ioremap of the range, which is all this mapping is for.
+	 */
+	if ((pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH) &&
+	    !(flags & DAX_PCI_P2P_UNCACHED)) {
+		p2p->caching = DAX_PCI_P2P_WC;
+		rc = devm_arch_io_reserve_memtype_wc(dev, start, size);
+	} else {
+		p2p->caching = DAX_PCI_P2P_UC;
+		rc = devm_ioremap_uc(dev, start, size) ? 0 : -ENOMEM;
+	}
+	if (rc) {
+		p2p_err(pdev, "BAR%d: cannot reserve the range %s (%d): another mapping of it uses a conflicting memory type\n",
+			bar, dax_pci_p2p_caching_names[p2p->caching], rc);
+		return rc;
+	}
+
+	id = memregion_alloc(GFP_KERNEL);
+	if (id < 0) {
+		p2p_err(pdev, "no free memory region id (%d)\n", id);
+		return id;
+	}
+	rc = devm_add_action_or_reset(dev, dax_pci_p2p_memregion_free,
+				      (void *)(long)id);
+	if (rc)
+		return rc;
+
+	/*
+	 * Listed before the region exists, so that the drain notifier finds
+	 * it until every device of the region is gone.
+	 */
+	mutex_lock(&dax_pci_p2p_lock);
+	list_add(&p2p->list, &dax_pci_p2p_regions);
+	mutex_unlock(&dax_pci_p2p_lock);
+	rc = devm_add_action_or_reset(dev, dax_pci_p2p_unlist, p2p);
+	if (rc)
+		return rc;
+
+	dax_region = alloc_dax_region(dev, id, &p2p->range, NUMA_NO_NODE, align,
+				      0);
+	if (!dax_region) {
+		p2p_err(pdev, "the dax core cannot create a region over BAR%d\n",
+			bar);
+		return -ENOMEM;
+	}
+
+	data = (struct dev_dax_data) {
+		.dax_region = dax_region,
+		.id = -1,
+		.size = size,
+	};
+	dev_dax = devm_create_dev_dax(&data);
+#ifdef DAX_PCI_P2P_HAVE_DAX_REGION_PUT
+	/*
+	 * Before v6.5 the caller holds a region reference, to drop once the
+	 * devices own the region. Out-of-tree builds detect this from
+	 * Module.symvers (scripts/features.sh); a backport defines it.
+	 */
+	dax_region_put(dax_region);
+#endif
+	if (IS_ERR(dev_dax)) {
+		p2p_err(pdev, "cannot create the dax device: %ld\n",
+			PTR_ERR(dev_dax));
+		return PTR_ERR(dev_dax);
+	}
+
+	rc = dax_pci_p2p_watch_dax_bus(pdev);
+	if (rc) {
+		p2p_err(pdev, "cannot watch dax device teardown (%d), which pinned pages would not survive\n",
+			rc);
+		return rc;
+	}
+
+	pci_info(pdev, "BAR%d %pR: dax region %d, %s, align %#lx\n", bar,
+		 &p2p->res, id, dax_pci_p2p_caching_names[p2p->caching], align);
+
+	return 0;
 }
 
 /**
@@ -517,26 +634,37 @@ static bool dax_pci_p2p_valid_align(unsigned long align)
  * The dax core keeps its region in @pdev's driver data: the caller must not
  * use pci_set_drvdata(), and can register one range per PCI function.
  *
+ * On failure nothing is left behind: no device, no region, no reservation,
+ * and @pdev's driver data is NULL again.
+ *
+ * A pinned page holds up the teardown for as long as it stays pinned: the
+ * unbinding task waits uninterruptibly (the hung-task detector reports it
+ * after its timeout) holding the device locks, and on 6.12 the dax core's
+ * global region lock, so dax sysfs and daxctl stall meanwhile.
+ *
  * Context: Process context, from the probe of the driver bound to @pdev,
  * after pcim_enable_device().
  * Return: 0 on success, or a negative errno (after logging why): -EINVAL for
  * an unusable BAR, range or alignment, -EBUSY if the range or the driver
- * data is in use, -ENOMEM, or an error of the dax core.
+ * data is in use, -EOPNOTSUPP if PAT is disabled (no way to keep the
+ * memory from being mapped write-back), -ENOMEM, or an error of the dax
+ * core.
  */
 int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,
 			 resource_size_t size, unsigned long align,
 			 unsigned long flags)
 {
 	struct device *dev = &pdev->dev;
-	struct dax_region *dax_region;
-	struct dev_dax_data data;
-	struct dax_pci_p2p *p2p;
-	struct dev_dax *dev_dax;
 	resource_size_t start;
-	int rc, id;
+	void *group;
+	int rc;
 
+	if (!pat_enabled()) {
+		p2p_err(pdev, "PAT is disabled (nopat?): BAR memory would be mapped write-back, refusing\n");
+		return -EOPNOTSUPP;
+	}
 	if (align && !dax_pci_p2p_valid_align(align)) {
-		pci_err(pdev, "alignment %#lx is not supported: use 4K, 2M or 1G\n",
+		p2p_err(pdev, "alignment %#lx is not supported: use 4K, 2M or 1G\n",
 			align);
 		return -EINVAL;
 	}
@@ -549,104 +677,22 @@ int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,
 		align = IS_ALIGNED(start | size, PUD_SIZE) ? PUD_SIZE : PMD_SIZE;
 
 	if (dev_get_drvdata(dev)) {
-		pci_err(pdev, "driver data is in use: the dax core keeps its region there, so the driver must not use pci_set_drvdata()\n");
+		p2p_err(pdev, "driver data is in use: the dax core keeps its region there, so the driver must not use pci_set_drvdata()\n");
 		return -EBUSY;
 	}
 
-	p2p = devm_kzalloc(dev, sizeof(*p2p), GFP_KERNEL);
-	if (!p2p)
+	/* A caller may go on after a failure: undo it all here, not at unbind. */
+	group = devres_open_group(dev, NULL, GFP_KERNEL);
+	if (!group)
 		return -ENOMEM;
-	p2p->pdev = pdev;
-	p2p->bar = bar;
-	p2p->range = (struct range) {
-		.start = start,
-		.end = start + size - 1,
-	};
-
-	p2p->res.name = KBUILD_MODNAME;
-	p2p->res.start = start;
-	p2p->res.end = start + size - 1;
-	p2p->res.flags = IORESOURCE_MEM;
-	rc = request_resource(&pdev->resource[bar], &p2p->res);
+	rc = dax_pci_p2p_setup(pdev, bar, offset, size, align, flags);
 	if (rc) {
-		pci_err(pdev, "BAR%d range %#llx+%#llx is already in use by another driver: release it first (see /proc/iomem)\n",
-			bar, (unsigned long long)offset,
-			(unsigned long long)size);
-		return -EBUSY;
-	}
-	rc = devm_add_action_or_reset(dev, dax_pci_p2p_release_res, &p2p->res);
-	if (rc)
-		return rc;
-
-	/*
-	 * Reserve the memory type before any page exists: the page map and
-	 * every later user fault take the type already reserved. There is
-	 * no exported way to reserve uncached other than holding an uncached
-	 * ioremap of the range, which is all this mapping is for.
-	 */
-	if ((pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH) &&
-	    !(flags & DAX_PCI_P2P_UNCACHED)) {
-		p2p->caching = DAX_PCI_P2P_WC;
-		rc = devm_arch_io_reserve_memtype_wc(dev, start, size);
-	} else {
-		p2p->caching = DAX_PCI_P2P_UC;
-		rc = devm_ioremap_uc(dev, start, size) ? 0 : -ENOMEM;
-	}
-	if (rc) {
-		pci_err(pdev, "BAR%d: cannot reserve the range %s (%d): another mapping of it uses a conflicting memory type\n",
-			bar, dax_pci_p2p_caching_names[p2p->caching], rc);
+		devres_release_group(dev, group);
+		/* alloc_dax_region() leaves its region in the driver data. */
+		dev_set_drvdata(dev, NULL);
 		return rc;
 	}
-
-	id = memregion_alloc(GFP_KERNEL);
-	if (id < 0)
-		return id;
-	rc = devm_add_action_or_reset(dev, dax_pci_p2p_memregion_free,
-				      (void *)(long)id);
-	if (rc)
-		return rc;
-
-	/*
-	 * Listed before the region exists, so that the drain notifier finds
-	 * it until every device of the region is gone.
-	 */
-	mutex_lock(&dax_pci_p2p_lock);
-	list_add(&p2p->list, &dax_pci_p2p_regions);
-	mutex_unlock(&dax_pci_p2p_lock);
-	rc = devm_add_action_or_reset(dev, dax_pci_p2p_unlist, p2p);
-	if (rc)
-		return rc;
-
-	dax_region = alloc_dax_region(dev, id, &p2p->range, NUMA_NO_NODE, align,
-				      0);
-	if (!dax_region)
-		return -ENOMEM;
-
-	data = (struct dev_dax_data) {
-		.dax_region = dax_region,
-		.id = -1,
-		.size = size,
-	};
-	dev_dax = devm_create_dev_dax(&data);
-#ifdef DAX_PCI_P2P_HAVE_DAX_REGION_PUT
-	/* From here on the region's devices own its lifetime. */
-	dax_region_put(dax_region);
-#endif
-	if (IS_ERR(dev_dax)) {
-		pci_err(pdev, "cannot create the dax device: %ld\n",
-			PTR_ERR(dev_dax));
-		return PTR_ERR(dev_dax);
-	}
-
-	rc = dax_pci_p2p_watch_dax_bus(pdev);
-	if (rc) {
-		pci_err(pdev, "cannot watch dax device teardown (%d), which pinned pages would not survive\n",
-			rc);
-		return rc;
-	}
-
-	pci_info(pdev, "BAR%d %pR: dax region %d, %s, align %#lx\n", bar,
-		 &p2p->res, id, dax_pci_p2p_caching_names[p2p->caching], align);
+	devres_remove_group(dev, group);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(devm_dax_pci_p2p_add);
@@ -679,7 +725,7 @@ static const struct kernel_param_ops dax_pci_p2p_bar_ops = {
 	.get = param_get_int,
 };
 module_param_cb(bar, &dax_pci_p2p_bar_ops, &default_bar, 0644);
-MODULE_PARM_DESC(bar, "BAR for devices bound by driver_override, -1 (default) for the largest suitable memory BAR");
+MODULE_PARM_DESC(bar, "BAR for devices bound by driver_override or by ids= entries without one, -1 (default) for the largest suitable memory BAR");
 
 static int dax_pci_p2p_set_align(const char *val, const struct kernel_param *kp)
 {
@@ -715,6 +761,7 @@ static int dax_pci_p2p_pick_bar(struct pci_dev *pdev)
 		resource_size_t len = pci_resource_len(pdev, i);
 
 		if (!(pci_resource_flags(pdev, i) & IORESOURCE_MEM) ||
+		    (pci_resource_flags(pdev, i) & IORESOURCE_UNSET) ||
 		    len < DAX_PCI_P2P_MIN_ALIGN ||
 		    !IS_ALIGNED(pci_resource_start(pdev, i) | len,
 				DAX_PCI_P2P_MIN_ALIGN))
@@ -725,18 +772,27 @@ static int dax_pci_p2p_pick_bar(struct pci_dev *pdev)
 		}
 	}
 	if (best < 0)
-		pci_err(pdev, "no memory BAR of at least 2 MiB: nothing to map (name a BAR with the bar= or ids= parameter to see why it is unusable)\n");
+		p2p_err(pdev, "no memory BAR of at least 2 MiB: nothing to map (name a BAR with the bar= or ids= parameter to see why it is unusable)\n");
 	return best;
 }
 
 static int dax_pci_p2p_probe(struct pci_dev *pdev,
 			     const struct pci_device_id *id)
 {
-	/* ids= entries carry their BAR + 1, 0 meaning "pick one". */
-	int i = id->driver_data ? (int)id->driver_data - 1 :
-				  READ_ONCE(default_bar);
+	int i = READ_ONCE(default_bar);
 	int rc;
 
+	/*
+	 * ids= entries carry their BAR + 1, 0 meaning "pick one"; root can
+	 * write any driver_data through new_id.
+	 */
+	if (id->driver_data > PCI_STD_NUM_BARS) {
+		p2p_err(pdev, "driver_data %lu is not a BAR + 1 (0 to %d)\n",
+			id->driver_data, PCI_STD_NUM_BARS);
+		return -EINVAL;
+	}
+	if (id->driver_data)
+		i = id->driver_data - 1;
 	if (i < 0) {
 		i = dax_pci_p2p_pick_bar(pdev);
 		if (i < 0)
@@ -745,7 +801,7 @@ static int dax_pci_p2p_probe(struct pci_dev *pdev,
 
 	rc = pcim_enable_device(pdev);
 	if (rc) {
-		pci_err(pdev, "cannot enable the device (%d)\n", rc);
+		p2p_err(pdev, "cannot enable the device (%d)\n", rc);
 		return rc;
 	}
 
@@ -804,6 +860,22 @@ static struct pci_driver dax_pci_p2p_driver = {
 	.dev_groups = dax_pci_p2p_groups,
 };
 
+/* One ids= entry, "vendor:device[:bar]"; @bar is -1 without one. */
+static int dax_pci_p2p_parse_id(char *entry, u16 *vendor, u16 *device,
+				int *bar)
+{
+	char *v = strsep(&entry, ":"), *d = strsep(&entry, ":");
+	char *b = strsep(&entry, ":");
+
+	*bar = -1;
+	if (!d || entry || kstrtou16(v, 16, vendor) || kstrtou16(d, 16, device))
+		return -EINVAL;
+	if (b && (kstrtoint(b, 10, bar) || *bar < 0 ||
+		  *bar >= PCI_STD_NUM_BARS))
+		return -EINVAL;
+	return 0;
+}
+
 /* Parse ids=; with @add false only check it. */
 static int dax_pci_p2p_parse_ids(bool add)
 {
@@ -815,31 +887,44 @@ static int dax_pci_p2p_parse_ids(bool add)
 		return -ENOMEM;
 	p = buf;
 	while ((entry = strsep(&p, ",")) && !rc) {
-		unsigned int vendor, device;
-		int n, b = -1, end = 0;
+		char *copy;
+		u16 vendor, device;
+		int bar;
 
 		entry = strim(entry);
 		if (!*entry)
 			continue;
-		n = sscanf(entry, "%x:%x%n:%d%n", &vendor, &device, &end, &b,
-			   &end);
-		if (n < 2 || entry[end] || vendor > 0xffff || device > 0xffff ||
-		    (n == 3 && (b < 0 || b >= PCI_STD_NUM_BARS))) {
-			pr_err(KBUILD_MODNAME ": ids: \"%s\" is not vendor:device[:bar] (hex ids, BAR 0-%d)\n",
+		copy = kstrdup(entry, GFP_KERNEL);
+		if (!copy) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = dax_pci_p2p_parse_id(copy, &vendor, &device, &bar);
+		kfree(copy);
+		if (rc) {
+			pr_err("ids: \"%s\" is not vendor:device[:bar] (hex ids, BAR 0-%d)\n",
 			       entry, PCI_STD_NUM_BARS - 1);
-			rc = -EINVAL;
 			break;
 		}
 		if (!add)
 			continue;
 		rc = pci_add_dynid(&dax_pci_p2p_driver, vendor, device,
-				   PCI_ANY_ID, PCI_ANY_ID, 0, 0, b + 1);
+				   PCI_ANY_ID, PCI_ANY_ID, 0, 0, bar + 1);
 		if (rc)
-			pr_err(KBUILD_MODNAME ": ids: cannot add %04x:%04x (%d)\n",
-			       vendor, device, rc);
+			pr_err("ids: cannot add %04x:%04x (%d)\n", vendor,
+			       device, rc);
 	}
 	kfree(buf);
 	return rc;
+}
+
+static void dax_pci_p2p_stop_watching(void)
+{
+	if (dax_pci_p2p_dax_bus)
+		bus_unregister_notifier(dax_pci_p2p_dax_bus,
+					&dax_pci_p2p_dax_nb);
+	/* Every drain has seen its device unbound; let the last ones finish. */
+	destroy_workqueue(dax_pci_p2p_wq);
 }
 
 static int __init dax_pci_p2p_init(void)
@@ -866,10 +951,7 @@ static int __init dax_pci_p2p_init(void)
 err_driver:
 	pci_unregister_driver(&dax_pci_p2p_driver);
 err_wq:
-	destroy_workqueue(dax_pci_p2p_wq);
-	if (dax_pci_p2p_dax_bus)
-		bus_unregister_notifier(dax_pci_p2p_dax_bus,
-					&dax_pci_p2p_dax_nb);
+	dax_pci_p2p_stop_watching();
 	return rc;
 }
 module_init(dax_pci_p2p_init);
@@ -877,11 +959,7 @@ module_init(dax_pci_p2p_init);
 static void __exit dax_pci_p2p_exit(void)
 {
 	pci_unregister_driver(&dax_pci_p2p_driver);
-	/* Every region is gone; let the last drains finish. */
-	destroy_workqueue(dax_pci_p2p_wq);
-	if (dax_pci_p2p_dax_bus)
-		bus_unregister_notifier(dax_pci_p2p_dax_bus,
-					&dax_pci_p2p_dax_nb);
+	dax_pci_p2p_stop_watching();
 }
 module_exit(dax_pci_p2p_exit);
 

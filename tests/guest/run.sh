@@ -317,6 +317,7 @@ fi
 rmmod $DRV
 check "modprobe with a bad ids= is refused" fails modprobe $DRV ids=1af4:1110:9
 check "and says why" sh -c 'dmesg | grep -q "ids: \"1af4:1110:9\" is not vendor:device\[:bar\]"'
+check "modprobe with an overlong id is refused" fails modprobe $DRV ids=100001af4:1110
 check "modprobe $DRV ids=1af4:1110:2 binds by id" modprobe $DRV ids=1af4:1110:2
 check "bound by ids=" wait_for 10 bound_to_us "$IV"
 DAX=dax$(region_id "$IV").0
