@@ -233,6 +233,40 @@ DAX=dax$(region_id "$IV").0
 check "/dev/$DAX back after rebind" wait_for 10 dax_ready "$DAX"
 check "rebind keeps the data" daxtool check "/dev/$DAX" $A_OFF $A_LEN $A_SEED
 
+# ----------------- a pin held across daxctl disable-device: the same wait
+rm -f /tmp/pready /tmp/prelease
+P2PDAX_SEED=$A_SEED daxtool pin "/dev/$DAX" $A_OFF $A_LEN \
+	/tmp/pready /tmp/prelease > /tmp/pin.out 2>&1 &
+pp=$!
+if wait_for 20 test -e /tmp/pready; then
+	dmesg -c >/dev/null
+	daxctl disable-device "$DAX" > /tmp/disable.out 2>&1 &
+	dp=$!
+	sleep 3
+	kill -0 $dp 2>/dev/null && ok "daxctl disable-device waits while a page is pinned" ||
+		not_ok "daxctl disable-device waits while a page is pinned"
+	check "dmesg says the teardown of $DAX waits" \
+		sh -c "dmesg | grep -q '$DAX: teardown waits for [0-9]* pinned page'"
+	touch /tmp/prelease
+	wait_for 20 exited $pp || kill $pp
+	wait $pp
+	rc=$?
+	diag /tmp/pin.out
+	[ $rc = 0 ] && grep -q "pinned data intact" /tmp/pin.out &&
+		ok "disable-device: the pin holder reads its data back" ||
+		not_ok "disable-device: the pin holder reads its data back (rc $rc)"
+	check "daxctl disable-device finishes once the pin is released" wait_for 20 exited $dp
+	wait $dp
+	diag /tmp/disable.out
+else
+	not_ok "pin holder started (disable-device)"
+	diag /tmp/pin.out
+	kill $pp
+fi
+check "daxctl enable-device brings $DAX back" daxctl enable-device "$DAX"
+check "data intact after disable/enable under a pin" \
+	daxtool check "/dev/$DAX" $A_OFF $A_LEN $A_SEED
+
 # ---------------------------- a pin held across unbind: remove waits for it
 rm -f /tmp/pready /tmp/prelease
 P2PDAX_SEED=$A_SEED daxtool pin "/dev/$DAX" $A_OFF $A_LEN \
