@@ -18,7 +18,6 @@
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +26,11 @@
 #include <unistd.h>
 
 #include "../lib/pattern.h"
+#include "cli.h"
 #include "daxdev.h"
 #include "numparse.h"
 
 #define PAGE		4096u
-#define EXIT_USAGE	2
 #define EXIT_SIGTERM	3
 
 static const char usage_text[] =
@@ -65,65 +64,26 @@ static const char usage_text[] =
 "OFF and LEN are multiples of 8 (the pattern is made of 64-bit words).\n"
 "Exit status: 0 ok, 1 failure, 2 usage error, 3 hold ended by SIGTERM.\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("daxtool: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n(daxtool -h for usage)\n", stderr);
-	return EXIT_USAGE;
-}
-
-static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("daxtool: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAILURE;
-}
-
-static int get_num(const char *what, const char *s, uint64_t *v)
-{
-	int rc = parse_u64(s, v);
-
-	if (rc == -ERANGE)
-		return usage_error("%s '%s' does not fit in 64 bits", what, s);
-	if (rc)
-		return usage_error("%s '%s' is not a number (%s)", what, s, PARSE_U64_FORMS);
-	return 0;
-}
-
 /* OFF and LEN: a non-empty range of whole multiples of @unit. */
 static int get_range(const char *offname, const char *offs, const char *lens,
 		     uint64_t unit, uint64_t *off, uint64_t *len)
 {
 	int rc;
 
-	rc = get_num(offname, offs, off);
+	rc = cli_get_num(offname, offs, off);
 	if (!rc)
-		rc = get_num("LEN", lens, len);
+		rc = cli_get_num("LEN", lens, len);
 	if (rc)
 		return rc;
 	if (!*len)
-		return usage_error("LEN must not be 0");
+		return cli_usage_error("LEN must not be 0");
 	if (*off > INT64_MAX || *len > INT64_MAX - *off)
-		return usage_error("%s+LEN (%s+%s) is too large", offname, offs, lens);
+		return cli_usage_error("%s+LEN (%s+%s) is too large", offname, offs, lens);
 	if (*off % unit || *len % unit)
-		return usage_error("%s (%s) and LEN (%s) must be multiples of %" PRIu64 "%s",
-				   offname, offs, lens, unit,
-				   unit == 8 ? ": the pattern is made of 64-bit words" :
-				   ": O_DIRECT needs whole blocks");
+		return cli_usage_error("%s (%s) and LEN (%s) must be multiples of %" PRIu64 "%s",
+				       offname, offs, lens, unit,
+				       unit == 8 ? ": the pattern is made of 64-bit words" :
+				       ": O_DIRECT needs whole blocks");
 	return 0;
 }
 
@@ -132,7 +92,7 @@ static bool want_help(int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		if (cli_is_help(argv[i]))
 			return true;
 	return false;
 }
@@ -143,10 +103,10 @@ static int open_and_map(const char *path, uint64_t off, uint64_t len,
 	char err[DAXDEV_ERRLEN];
 
 	if (daxdev_open(d, path, err))
-		return error("%s", err);
+		return cli_error("%s", err);
 	if (daxdev_map(d, off, len, m, err)) {
 		daxdev_close(d);
-		return error("%s", err);
+		return cli_error("%s", err);
 	}
 	return 0;
 }
@@ -174,6 +134,23 @@ static void touch_pages(volatile char *p, uint64_t len)
 	}
 }
 
+/*
+ * The DEV OFF LEN SEED of fill and check, @argv at DEV: parse them and map
+ * the range. Return: 0, or the exit status once it has said why not.
+ */
+static int map_pattern_range(char **argv, uint64_t *off, uint64_t *len, uint64_t *seed,
+			     struct daxdev *d, struct daxmap *m)
+{
+	int rc;
+
+	rc = get_range("OFF", argv[1], argv[2], 8, off, len);
+	if (!rc)
+		rc = cli_get_num("SEED", argv[3], seed);
+	if (!rc)
+		rc = open_and_map(argv[0], *off, *len, d, m);
+	return rc;
+}
+
 static int cmd_fill(int argc, char **argv)
 {
 	uint64_t off, len, seed;
@@ -182,14 +159,10 @@ static int cmd_fill(int argc, char **argv)
 	int rc;
 
 	if (argc != 5)
-		return usage_error("fill takes DEV OFF LEN SEED");
-	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
-	if (!rc)
-		rc = get_num("SEED", argv[4], &seed);
+		return cli_usage_error("fill takes DEV OFF LEN SEED");
+	rc = map_pattern_range(argv + 1, &off, &len, &seed, &d, &m);
 	if (rc)
 		return rc;
-	if (open_and_map(argv[1], off, len, &d, &m))
-		return EXIT_FAILURE;
 	pattern_fill(m.p, off, len, seed);
 	/* device-dax has no page cache to msync: make the stores precede exit. */
 	daxdev_barrier();
@@ -208,14 +181,10 @@ static int cmd_check(int argc, char **argv)
 	int rc;
 
 	if (argc != 5)
-		return usage_error("check takes DEV OFF LEN SEED");
-	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
-	if (!rc)
-		rc = get_num("SEED", argv[4], &seed);
+		return cli_usage_error("check takes DEV OFF LEN SEED");
+	rc = map_pattern_range(argv + 1, &off, &len, &seed, &d, &m);
 	if (rc)
 		return rc;
-	if (open_and_map(argv[1], off, len, &d, &m))
-		return EXIT_FAILURE;
 	bad = pattern_check(m.p, off, len, seed, &first_bad);
 	close_and_unmap(&d, &m);
 	if (bad) {
@@ -231,7 +200,7 @@ static int create_file(const char *path)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0)
-		return error("create %s: %s", path, strerror(errno));
+		return cli_error("create %s: %s", path, strerror(errno));
 	close(fd);
 	return 0;
 }
@@ -270,7 +239,7 @@ static int cmd_hold(int argc, char **argv)
 	int rc;
 
 	if (argc != 5)
-		return usage_error("hold takes DEV OFF LEN READYFILE");
+		return cli_usage_error("hold takes DEV OFF LEN READYFILE");
 	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
 	if (rc)
 		return rc;
@@ -280,12 +249,12 @@ static int cmd_hold(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&st.sa_mask);
 	if (sigaction(SIGBUS, &sa, NULL) || sigaction(SIGTERM, &st, NULL))
-		return error("sigaction: %s", strerror(errno));
+		return cli_error("sigaction: %s", strerror(errno));
 
 	if (sigsetjmp(bus_jmp, 1)) {
 		a = bus_addr;
 		if (a < (char *)m.base || a >= (char *)m.base + m.maplen)
-			return error("hold: SIGBUS at %p, outside the mapping", bus_addr);
+			return cli_error("hold: SIGBUS at %p, outside the mapping", bus_addr);
 		printf("SIGBUS at offset 0x%" PRIx64 "%s\n",
 		       m.start + (uint64_t)(a - (char *)m.base),
 		       ready ? "" : " before the range was ready");
@@ -316,17 +285,17 @@ static int cmd_pin(int argc, char **argv)
 	char *buf;
 
 	if (argc != 6)
-		return usage_error("pin takes DEV OFF LEN READYFILE RELEASEFILE");
+		return cli_usage_error("pin takes DEV OFF LEN READYFILE RELEASEFILE");
 	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
 	if (!rc && seeds)
-		rc = get_num("P2PDAX_SEED", seeds, &seed);
+		rc = cli_get_num("P2PDAX_SEED", seeds, &seed);
 	if (rc)
 		return rc;
 	if (len > INT32_MAX)
-		return usage_error("LEN %s is too large for a pipe", argv[3]);
+		return cli_usage_error("LEN %s is too large for a pipe", argv[3]);
 	buf = malloc(len);
 	if (!buf)
-		return error("out of memory for 0x%" PRIx64 " bytes", len);
+		return cli_error("out of memory for 0x%" PRIx64 " bytes", len);
 	if (open_and_map(argv[1], off, len, &d, &m))
 		return EXIT_FAILURE;
 	touch_pages(m.p, len);
@@ -334,14 +303,14 @@ static int cmd_pin(int argc, char **argv)
 	/* One pipe buffer per page the range touches. */
 	span = ((off + len + PAGE - 1) & ~(uint64_t)(PAGE - 1)) - (off & ~(uint64_t)(PAGE - 1));
 	if (pipe2(pfd, O_CLOEXEC))
-		return error("pipe: %s", strerror(errno));
+		return cli_error("pipe: %s", strerror(errno));
 	cur = fcntl(pfd[1], F_GETPIPE_SZ);
 	if (cur < 0)
-		return error("F_GETPIPE_SZ: %s", strerror(errno));
+		return cli_error("F_GETPIPE_SZ: %s", strerror(errno));
 	if ((uint64_t)cur < span && fcntl(pfd[1], F_SETPIPE_SZ, (int)span) < 0)
-		return error("pin: LEN 0x%" PRIx64 " needs a 0x%" PRIx64
-			     "-byte pipe: F_SETPIPE_SZ: %s (see /proc/sys/fs/pipe-max-size)",
-			     len, span, strerror(errno));
+		return cli_error("pin: LEN 0x%" PRIx64 " needs a 0x%" PRIx64
+				 "-byte pipe: F_SETPIPE_SZ: %s (see /proc/sys/fs/pipe-max-size)",
+				 len, span, strerror(errno));
 
 	/*
 	 * vmsplice() without SPLICE_F_GIFT takes a reference on each page
@@ -358,8 +327,8 @@ static int cmd_pin(int argc, char **argv)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return error("pin: vmsplice at offset 0x%" PRIx64 ": %s", off + done,
-				     n ? strerror(errno) : "no progress");
+			return cli_error("pin: vmsplice at offset 0x%" PRIx64 ": %s", off + done,
+					 n ? strerror(errno) : "no progress");
 		done += (size_t)n;
 	}
 	close(pfd[1]);
@@ -379,8 +348,8 @@ static int cmd_pin(int argc, char **argv)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			rc = error("pin: reading the pipe back at 0x%zx: %s", done,
-				   n ? strerror(errno) : "end of data");
+			rc = cli_error("pin: reading the pipe back at 0x%zx: %s", done,
+				       n ? strerror(errno) : "end of data");
 			break;
 		}
 		done += (size_t)n;
@@ -419,9 +388,9 @@ static int direct_io(bool write, int fd, const char *path, volatile char *buf,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return error("odirect: %s %s at 0x%" PRIx64 ": %s",
-				     write ? "pwrite to" : "pread from", path, pos + done,
-				     n ? strerror(errno) : "end of device");
+			return cli_error("odirect: %s %s at 0x%" PRIx64 ": %s",
+					 write ? "pwrite to" : "pread from", path, pos + done,
+					 n ? strerror(errno) : "end of device");
 		done += (uint64_t)n;
 	}
 	return 0;
@@ -439,39 +408,39 @@ static int cmd_odirect(int argc, char **argv)
 	size_t bad;
 
 	if (argc != 7)
-		return usage_error("odirect takes DEV DEVOFF LEN BLKDEV BLKOFF SEED");
+		return cli_usage_error("odirect takes DEV DEVOFF LEN BLKDEV BLKOFF SEED");
 	blkdev = argv[4];
 	rc = get_range("DEVOFF", argv[2], argv[3], PAGE, &devoff, &len);
 	if (!rc)
-		rc = get_num("BLKOFF", argv[5], &blkoff);
+		rc = cli_get_num("BLKOFF", argv[5], &blkoff);
 	if (!rc)
-		rc = get_num("SEED", argv[6], &seed);
+		rc = cli_get_num("SEED", argv[6], &seed);
 	if (rc)
 		return rc;
 	if (blkoff % PAGE)
-		return usage_error("BLKOFF (%s) must be a multiple of %u: O_DIRECT needs whole blocks",
-				   argv[5], PAGE);
+		return cli_usage_error("BLKOFF (%s) must be a multiple of %u: O_DIRECT needs whole blocks",
+				       argv[5], PAGE);
 	if (len > INT64_MAX - devoff - len || blkoff > INT64_MAX - len)
-		return usage_error("offsets too large");
+		return cli_usage_error("offsets too large");
 
 	if (daxdev_open(&d, argv[1], err))
-		return error("%s", err);
+		return cli_error("%s", err);
 	if (devoff + 2 * len > d.size) {
 		daxdev_close(&d);
-		return error("odirect: DEVOFF+2*LEN = 0x%" PRIx64 " is beyond the device size 0x%"
-			     PRIx64 ": the data is read back into the LEN bytes after DEVOFF+LEN",
-			     devoff + 2 * len, d.size);
+		return cli_error("odirect: DEVOFF+2*LEN = 0x%" PRIx64 " is beyond the device size 0x%"
+				 PRIx64 ": the data is read back into the LEN bytes after DEVOFF+LEN",
+				 devoff + 2 * len, d.size);
 	}
 	if (daxdev_map(&d, devoff, 2 * len, &m, err)) {
 		daxdev_close(&d);
-		return error("%s", err);
+		return cli_error("%s", err);
 	}
 	a = m.p;
 	b = m.p + len;
 
 	fd = open(blkdev, O_RDWR | O_DIRECT | O_CLOEXEC);
 	if (fd < 0) {
-		rc = error("odirect: open %s O_RDWR|O_DIRECT: %s", blkdev, strerror(errno));
+		rc = cli_error("odirect: open %s O_RDWR|O_DIRECT: %s", blkdev, strerror(errno));
 		goto out_unmap;
 	}
 	rc = EXIT_FAILURE;
@@ -481,7 +450,7 @@ static int cmd_odirect(int argc, char **argv)
 	if (direct_io(true, fd, blkdev, a, len, blkoff))
 		goto out_close;
 	if (fsync(fd)) {
-		error("odirect: fsync %s: %s", blkdev, strerror(errno));
+		cli_error("odirect: fsync %s: %s", blkdev, strerror(errno));
 		goto out_close;
 	}
 	for (i = 0; i < len; i += 8)
@@ -503,7 +472,7 @@ static int cmd_odirect(int argc, char **argv)
 	rc = 0;
 out_close:
 	if (close(fd) && !rc)
-		rc = error("odirect: close %s: %s", blkdev, strerror(errno));
+		rc = cli_error("odirect: close %s: %s", blkdev, strerror(errno));
 out_unmap:
 	close_and_unmap(&d, &m);
 	return rc;
@@ -519,11 +488,11 @@ static int cmd_write(int argc, char **argv)
 	int rc;
 
 	if (argc != 4)
-		return usage_error("write takes DEV OFF TEXT");
+		return cli_usage_error("write takes DEV OFF TEXT");
 	len = strlen(argv[3]);
 	if (!len)
-		return usage_error("write: TEXT is empty");
-	rc = get_num("OFF", argv[2], &off);
+		return cli_usage_error("write: TEXT is empty");
+	rc = cli_get_num("OFF", argv[2], &off);
 	if (rc)
 		return rc;
 	if (open_and_map(argv[1], off, len, &d, &m))
@@ -544,14 +513,14 @@ static int cmd_dump(int argc, char **argv)
 	int rc;
 
 	if (argc != 4)
-		return usage_error("dump takes DEV OFF LEN");
-	rc = get_num("OFF", argv[2], &off);
+		return cli_usage_error("dump takes DEV OFF LEN");
+	rc = cli_get_num("OFF", argv[2], &off);
 	if (!rc)
-		rc = get_num("LEN", argv[3], &len);
+		rc = cli_get_num("LEN", argv[3], &len);
 	if (rc)
 		return rc;
 	if (!len || len > 4096)
-		return usage_error("dump: LEN must be 1 to 4096");
+		return cli_usage_error("dump: LEN must be 1 to 4096");
 	if (open_and_map(argv[1], off, len, &d, &m))
 		return EXIT_FAILURE;
 	for (i = 0; i < len; i += 16) {
@@ -572,10 +541,7 @@ static int cmd_dump(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int argc, char **argv);
-	} cmds[] = {
+	static const struct cli_cmd cmds[] = {
 		{ "fill", cmd_fill },
 		{ "check", cmd_check },
 		{ "hold", cmd_hold },
@@ -584,16 +550,12 @@ int main(int argc, char **argv)
 		{ "write", cmd_write },
 		{ "dump", cmd_dump },
 	};
-	size_t i;
 
-	if (argc < 2)
-		return usage_error("no command");
+	cli_prog = "daxtool";
+	/* -h or --help anywhere on the line, even after an unknown command. */
 	if (want_help(argc, argv)) {
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
-	return usage_error("unknown command '%s'", argv[1]);
+	return cli_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
 }

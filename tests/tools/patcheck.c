@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +26,12 @@
 #include <linux/fs.h>
 
 #include "../lib/pattern.h"
+#include "cli.h"
 #include "numparse.h"
 
 #define CHUNK	(1u << 20)	/* bytes per read/write: files are up to 2 GiB */
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_FAIL = CLI_EXIT_FAIL };
 
 static const char usage_text[] =
 "usage: patcheck fill [-x|--extend] FILE OFF LEN SEED\n"
@@ -49,30 +49,10 @@ static const char usage_text[] =
 "Pattern offsets are file offsets; OFF and LEN of fill/check are multiples of 8.\n"
 "Exit status: 0 ok, 1 data not as expected or I/O error, 2 usage error.\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+static int usage(void)
 {
-	va_list ap;
-
-	fputs("patcheck: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n(patcheck -h for usage)\n", stderr);
-	return EXIT_USAGE;
-}
-
-static int get_num(const char *what, const char *s, uint64_t *v)
-{
-	int rc = parse_u64(s, v);
-
-	if (rc == -ERANGE)
-		return usage_error("%s '%s' does not fit in 64 bits", what, s);
-	if (rc)
-		return usage_error("%s '%s' is not a number (%s)", what, s,
-				   PARSE_U64_FORMS);
-	return 0;
+	fputs(usage_text, stdout);
+	return EXIT_OK;
 }
 
 /* OFF and LEN from the command line: [OFF, OFF+LEN) must be a valid off_t range. */
@@ -80,18 +60,32 @@ static int get_range(char **argv, uint64_t *off, uint64_t *len, bool words)
 {
 	int rc;
 
-	rc = get_num("OFF", argv[0], off);
+	rc = cli_get_num("OFF", argv[0], off);
 	if (!rc)
-		rc = get_num("LEN", argv[1], len);
+		rc = cli_get_num("LEN", argv[1], len);
 	if (rc)
 		return rc;
 	if (*off > INT64_MAX || *len > INT64_MAX - *off)
-		return usage_error("OFF+LEN (%s+%s) is beyond the largest file offset",
-				   argv[0], argv[1]);
+		return cli_usage_error("OFF+LEN (%s+%s) is beyond the largest file offset",
+				       argv[0], argv[1]);
 	if (words && (*off % 8 || *len % 8))
-		return usage_error("OFF (%s) and LEN (%s) must be multiples of 8: %s",
-				   argv[0], argv[1], "the pattern is made of 64-bit words");
+		return cli_usage_error("OFF (%s) and LEN (%s) must be multiples of 8: %s",
+				       argv[0], argv[1], "the pattern is made of 64-bit words");
 	return 0;
+}
+
+/*
+ * The FILE OFF LEN [SEED] of every command, @argv at FILE: fill and check
+ * pass @seed and work on the pattern, in whole 64-bit words; zero passes
+ * NULL and takes any byte range.
+ */
+static int get_args(char **argv, uint64_t *off, uint64_t *len, uint64_t *seed)
+{
+	int rc = get_range(argv + 1, off, len, seed != NULL);
+
+	if (!rc && seed)
+		rc = cli_get_num("SEED", argv[3], seed);
+	return rc;
 }
 
 /*
@@ -104,15 +98,14 @@ static int64_t file_size(int fd, const char *path)
 	uint64_t bytes;
 
 	if (fstat(fd, &st)) {
-		fprintf(stderr, "patcheck: %s: fstat: %s\n", path, strerror(errno));
+		cli_error("%s: fstat: %s", path, strerror(errno));
 		return -2;
 	}
 	if (S_ISREG(st.st_mode))
 		return st.st_size;
 	if (S_ISBLK(st.st_mode)) {
 		if (ioctl(fd, BLKGETSIZE64, &bytes)) {
-			fprintf(stderr, "patcheck: %s: BLKGETSIZE64: %s\n", path,
-				strerror(errno));
+			cli_error("%s: BLKGETSIZE64: %s", path, strerror(errno));
 			return -2;
 		}
 		return (int64_t)bytes;
@@ -128,17 +121,16 @@ static int open_range(const char *path, int flags, uint64_t off, uint64_t len,
 
 	fd = open(path, flags | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		fprintf(stderr, "patcheck: %s: %s\n", path, strerror(errno));
+		cli_error("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	size = file_size(fd, path);
 	if (size == -2 || (!may_extend && size >= 0 && off + len > (uint64_t)size)) {
 		if (size != -2)
-			fprintf(stderr,
-				"patcheck: %s: range 0x%" PRIx64 "+0x%" PRIx64
-				" ends beyond the end of the file (size 0x%" PRIx64 ")%s\n",
-				path, off, len, (uint64_t)size,
-				flags & O_WRONLY ? "; use fill -x to extend it" : "");
+			cli_error("%s: range 0x%" PRIx64 "+0x%" PRIx64
+				  " ends beyond the end of the file (size 0x%" PRIx64 ")%s",
+				  path, off, len, (uint64_t)size,
+				  flags & O_WRONLY ? "; use fill -x to extend it" : "");
 		close(fd);
 		return -1;
 	}
@@ -156,13 +148,12 @@ static int read_full(int fd, const char *path, void *buf, size_t len, uint64_t o
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			fprintf(stderr, "patcheck: %s: read at 0x%" PRIx64 ": %s\n",
-				path, off + done, strerror(errno));
+			cli_error("%s: read at 0x%" PRIx64 ": %s",
+				  path, off + done, strerror(errno));
 			return -1;
 		}
 		if (n == 0) {
-			fprintf(stderr, "patcheck: %s: end of file at 0x%" PRIx64 "\n",
-				path, off + done);
+			cli_error("%s: end of file at 0x%" PRIx64, path, off + done);
 			return -1;
 		}
 		done += (size_t)n;
@@ -182,8 +173,8 @@ static int write_full(int fd, const char *path, const void *buf, size_t len,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "patcheck: %s: write at 0x%" PRIx64 ": %s\n",
-				path, off + done, n ? strerror(errno) : "no progress");
+			cli_error("%s: write at 0x%" PRIx64 ": %s",
+				  path, off + done, n ? strerror(errno) : "no progress");
 			return -1;
 		}
 		done += (size_t)n;
@@ -196,8 +187,54 @@ static void *chunk_buf(void)
 	void *buf = malloc(CHUNK);
 
 	if (!buf)
-		fprintf(stderr, "patcheck: out of memory\n");
+		cli_error("out of memory");
 	return buf;
+}
+
+/*
+ * Read [@off, @off+@len) of @path a chunk at a time and count what is not as
+ * expected: with @seed, the 64-bit words that differ from that pattern;
+ * without (NULL), the bytes that are not zero. @first is the offset of the
+ * first of them.
+ * Return: 0 having read it all, -1 after reporting an error.
+ */
+static int scan_range(const char *path, uint64_t off, uint64_t len,
+		      const uint64_t *seed, uint64_t *first, uint64_t *count)
+{
+	unsigned char *buf;
+	uint64_t pos;
+	int fd, rc = -1;
+
+	*first = *count = 0;
+	buf = chunk_buf();
+	if (!buf)
+		return -1;
+	fd = open_range(path, O_RDONLY, off, len, false);
+	if (fd < 0)
+		goto out_free;
+	for (pos = off; pos < off + len; pos += CHUNK) {
+		size_t i, n = off + len - pos < CHUNK ? off + len - pos : CHUNK;
+		uint64_t fb = 0, bad = 0;
+
+		if (read_full(fd, path, buf, n, pos))
+			goto out_close;
+		if (seed) {
+			bad = pattern_check(buf, pos, n, *seed, &fb);
+		} else {
+			for (i = 0; i < n; i++)
+				if (buf[i] && !bad++)
+					fb = pos + i;
+		}
+		if (bad && !*count)
+			*first = fb;
+		*count += bad;
+	}
+	rc = 0;
+out_close:
+	close(fd);
+out_free:
+	free(buf);
+	return rc;
 }
 
 static int cmd_fill(int argc, char **argv)
@@ -219,19 +256,16 @@ static int cmd_fill(int argc, char **argv)
 			extend = true;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
+			return usage();
 		default:
-			return usage_error("fill: bad option");
+			return cli_usage_error("fill: bad option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 4)
-		return usage_error("fill takes FILE OFF LEN SEED");
-	rc = get_range(argv + 1, &off, &len, true);
-	if (!rc)
-		rc = get_num("SEED", argv[3], &seed);
+		return cli_usage_error("fill takes FILE OFF LEN SEED");
+	rc = get_args(argv, &off, &len, &seed);
 	if (rc)
 		return rc;
 
@@ -251,15 +285,13 @@ static int cmd_fill(int argc, char **argv)
 	}
 	/* Special files may not support fsync; their data is written through. */
 	if (fsync(fd) && errno != EINVAL && errno != EROFS) {
-		fprintf(stderr, "patcheck: %s: fsync: %s\n", argv[0], strerror(errno));
+		cli_error("%s: fsync: %s", argv[0], strerror(errno));
 		goto out_close;
 	}
 	rc = EXIT_OK;
 out_close:
-	if (close(fd) && rc == EXIT_OK) {
-		fprintf(stderr, "patcheck: %s: close: %s\n", argv[0], strerror(errno));
-		rc = EXIT_FAIL;
-	}
+	if (close(fd) && rc == EXIT_OK)
+		rc = cli_error("%s: close: %s", argv[0], strerror(errno));
 out_free:
 	free(buf);
 	return rc;
@@ -267,125 +299,61 @@ out_free:
 
 static int cmd_check(int argc, char **argv)
 {
-	uint64_t off, len, seed, pos, first_bad = 0, bad = 0;
-	int fd, rc = EXIT_FAIL;
-	void *buf;
+	uint64_t off, len, seed, first_bad, bad;
+	int rc;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs(usage_text, stdout);
-		return EXIT_OK;
-	}
+	if (argc == 2 && cli_is_help(argv[1]))
+		return usage();
 	if (argc != 5)
-		return usage_error("check takes FILE OFF LEN SEED");
-	rc = get_range(argv + 2, &off, &len, true);
-	if (!rc)
-		rc = get_num("SEED", argv[4], &seed);
+		return cli_usage_error("check takes FILE OFF LEN SEED");
+	rc = get_args(argv + 1, &off, &len, &seed);
 	if (rc)
 		return rc;
-
-	rc = EXIT_FAIL;
-	buf = chunk_buf();
-	if (!buf)
+	if (scan_range(argv[1], off, len, &seed, &first_bad, &bad))
 		return EXIT_FAIL;
-	fd = open_range(argv[1], O_RDONLY, off, len, false);
-	if (fd < 0)
-		goto out_free;
-	for (pos = off; pos < off + len; pos += CHUNK) {
-		size_t n = off + len - pos < CHUNK ? off + len - pos : CHUNK;
-		uint64_t fb = 0;
-		size_t b;
-
-		if (read_full(fd, argv[1], buf, n, pos))
-			goto out_close;
-		b = pattern_check(buf, pos, n, seed, &fb);
-		if (b && !bad)
-			first_bad = fb;
-		bad += b;
-	}
 	if (bad) {
 		printf("mismatch: first bad offset 0x%" PRIx64 ", %" PRIu64 " bad words\n",
 		       first_bad, bad);
-	} else {
-		printf("ok\n");
-		rc = EXIT_OK;
+		return EXIT_FAIL;
 	}
-out_close:
-	close(fd);
-out_free:
-	free(buf);
-	return rc;
+	printf("ok\n");
+	return EXIT_OK;
 }
 
 static int cmd_zero(int argc, char **argv)
 {
-	uint64_t off, len, pos, first = 0, nonzero = 0;
-	int fd, rc;
-	unsigned char *buf;
+	uint64_t off, len, first, nonzero;
+	int rc;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs(usage_text, stdout);
-		return EXIT_OK;
-	}
+	if (argc == 2 && cli_is_help(argv[1]))
+		return usage();
 	if (argc != 4)
-		return usage_error("zero takes FILE OFF LEN");
-	rc = get_range(argv + 2, &off, &len, false);
+		return cli_usage_error("zero takes FILE OFF LEN");
+	rc = get_args(argv + 1, &off, &len, NULL);
 	if (rc)
 		return rc;
-
-	rc = EXIT_FAIL;
-	buf = chunk_buf();
-	if (!buf)
+	if (scan_range(argv[1], off, len, NULL, &first, &nonzero))
 		return EXIT_FAIL;
-	fd = open_range(argv[1], O_RDONLY, off, len, false);
-	if (fd < 0)
-		goto out_free;
-	for (pos = off; pos < off + len; pos += CHUNK) {
-		size_t i, n = off + len - pos < CHUNK ? off + len - pos : CHUNK;
-
-		if (read_full(fd, argv[1], buf, n, pos))
-			goto out_close;
-		for (i = 0; i < n; i++) {
-			if (!buf[i])
-				continue;
-			if (!nonzero)
-				first = pos + i;
-			nonzero++;
-		}
-	}
 	if (nonzero) {
 		printf("nonzero: first non-zero byte at offset 0x%" PRIx64 ", %" PRIu64
 		       " non-zero bytes\n", first, nonzero);
-	} else {
-		printf("ok\n");
-		rc = EXIT_OK;
+		return EXIT_FAIL;
 	}
-out_close:
-	close(fd);
-out_free:
-	free(buf);
-	return rc;
+	printf("ok\n");
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int argc, char **argv);
-	} cmds[] = {
+	static const struct cli_cmd cmds[] = {
 		{ "fill", cmd_fill },
 		{ "check", cmd_check },
 		{ "zero", cmd_zero },
 	};
-	size_t i;
 
-	if (argc < 2)
-		return usage_error("no command");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage_text, stdout);
-		return EXIT_OK;
-	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
-	return usage_error("unknown command '%s'", argv[1]);
+	cli_prog = "patcheck";
+	/* Here only in place of the command: each command handles its own -h. */
+	if (argc >= 2 && cli_is_help(argv[1]))
+		return usage();
+	return cli_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
 }

@@ -54,6 +54,7 @@ run() {
 
 run pattern "$B/unit/test_pattern"
 run numparse "$B/unit/test_numparse"
+run cli "$B/unit/test_cli"
 run patcheck sh "$here/test_patcheck.sh" "$B"
 run guest sh "$here/test_daxtool.sh" "$B"
 
