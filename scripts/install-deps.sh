@@ -40,13 +40,16 @@ apt_update() {
 	updated=1
 }
 
-todo=$(missing $pkgs)
-if [ -n "$todo" ]; then
+install_missing() {
+	todo=$(missing "$@")
+	[ -n "$todo" ] || return 0
 	need_root $todo
 	apt_update
 	echo "install-deps: installing" $todo >&2
 	apt-get install -y -q --no-install-recommends $todo >/dev/null
-fi
+}
+
+install_missing $pkgs
 
 [ "${P2PDAX_NO_BACKPORTS:-0}" = 1 ] && exit 0
 
@@ -81,10 +84,4 @@ if [ -z "$bpo" ]; then
 	echo "install-deps: bookworm-backports serves no linux-image-amd64: cannot install the 6.12 kernel" >&2
 	exit 1
 fi
-todo=$(missing $bpo)
-if [ -n "$todo" ]; then
-	need_root $todo
-	apt_update
-	echo "install-deps: installing" $todo >&2
-	apt-get install -y -q --no-install-recommends $todo >/dev/null
-fi
+install_missing $bpo

@@ -233,19 +233,31 @@ DAX=dax$(region_id "$IV").0
 check "/dev/$DAX back after rebind" wait_for 10 dax_ready "$DAX"
 check "rebind keeps the data" daxtool check "/dev/$DAX" $A_OFF $A_LEN $A_SEED
 
-# ----------------- a pin held across daxctl disable-device: the same wait
-rm -f /tmp/pready /tmp/prelease
-P2PDAX_SEED=$A_SEED daxtool pin "/dev/$DAX" $A_OFF $A_LEN \
-	/tmp/pready /tmp/prelease > /tmp/pin.out 2>&1 &
-pp=$!
-if wait_for 20 test -e /tmp/pready; then
+# pin_across WHAT CMD...: hold a vmsplice pin on the A range, run CMD (a
+# teardown of $DAX) in the background, and check that it waits for the pin,
+# says so, and finishes once the pin is dropped, the holder reading intact
+# data from its pinned pages.
+pin_across() {
+	what=$1
+	shift
+	rm -f /tmp/pready /tmp/prelease
+	P2PDAX_SEED=$A_SEED daxtool pin "/dev/$DAX" $A_OFF $A_LEN \
+		/tmp/pready /tmp/prelease > /tmp/pin.out 2>&1 &
+	pp=$!
+	if ! wait_for 20 test -e /tmp/pready; then
+		not_ok "$what: pin holder started"
+		diag /tmp/pin.out
+		kill $pp
+		"$@"
+		return
+	fi
 	dmesg -c >/dev/null
-	daxctl disable-device "$DAX" > /tmp/disable.out 2>&1 &
-	dp=$!
+	"$@" > /tmp/teardown.out 2>&1 &
+	tp=$!
 	sleep 3
-	kill -0 $dp 2>/dev/null && ok "daxctl disable-device waits while a page is pinned" ||
-		not_ok "daxctl disable-device waits while a page is pinned"
-	check "dmesg says the teardown of $DAX waits" \
+	kill -0 $tp 2>/dev/null && ok "$what waits while a page is pinned" ||
+		not_ok "$what waits while a page is pinned"
+	check "$what: dmesg says the teardown of $DAX waits for pinned pages" \
 		sh -c "dmesg | grep -q '$DAX: teardown waits for [0-9]* pinned page'"
 	touch /tmp/prelease
 	wait_for 20 exited $pp || kill $pp
@@ -253,52 +265,26 @@ if wait_for 20 test -e /tmp/pready; then
 	rc=$?
 	diag /tmp/pin.out
 	[ $rc = 0 ] && grep -q "pinned data intact" /tmp/pin.out &&
-		ok "disable-device: the pin holder reads its data back" ||
-		not_ok "disable-device: the pin holder reads its data back (rc $rc)"
-	check "daxctl disable-device finishes once the pin is released" wait_for 20 exited $dp
-	wait $dp
-	diag /tmp/disable.out
-else
-	not_ok "pin holder started (disable-device)"
-	diag /tmp/pin.out
-	kill $pp
-fi
+		ok "$what: the pin holder reads its data back and releases" ||
+		not_ok "$what: the pin holder reads its data back and releases (rc $rc)"
+	check "$what finishes once the pin is released" wait_for 20 exited $tp
+	wait $tp
+	diag /tmp/teardown.out
+	check "$what: dmesg says the pinned pages were released" \
+		sh -c 'dmesg | grep -q "pinned pages released after"'
+	dmesg | grep $DRV | diag
+}
+
+unbind_iv() { echo "$IV" > $DRVDIR/unbind; }
+
+# ----------------- a pin held across daxctl disable-device: the drain waits
+pin_across "daxctl disable-device" daxctl disable-device "$DAX"
 check "daxctl enable-device brings $DAX back" daxctl enable-device "$DAX"
 check "data intact after disable/enable under a pin" \
 	daxtool check "/dev/$DAX" $A_OFF $A_LEN $A_SEED
 
 # ---------------------------- a pin held across unbind: remove waits for it
-rm -f /tmp/pready /tmp/prelease
-P2PDAX_SEED=$A_SEED daxtool pin "/dev/$DAX" $A_OFF $A_LEN \
-	/tmp/pready /tmp/prelease > /tmp/pin.out 2>&1 &
-pp=$!
-if wait_for 20 test -e /tmp/pready; then
-	dmesg -c >/dev/null
-	echo "$IV" > $DRVDIR/unbind &
-	up=$!
-	sleep 3
-	kill -0 $up 2>/dev/null && ok "unbind waits while a page is pinned" ||
-		not_ok "unbind waits while a page is pinned"
-	check "dmesg says the teardown waits for pinned pages" \
-		sh -c 'dmesg | grep -q "teardown waits for [0-9]* pinned page"'
-	touch /tmp/prelease
-	wait_for 20 exited $pp || kill $pp
-	wait $pp
-	rc=$?
-	diag /tmp/pin.out
-	[ $rc = 0 ] && grep -q "pinned data intact" /tmp/pin.out &&
-		ok "the pin holder reads its data back and releases" ||
-		not_ok "the pin holder reads its data back and releases (rc $rc)"
-	check "unbind finishes once the pin is released" wait_for 20 exited $up
-	check "dmesg says the pinned pages were released" \
-		sh -c 'dmesg | grep -q "pinned pages released after"'
-	dmesg | grep $DRV | diag
-else
-	not_ok "pin holder started"
-	diag /tmp/pin.out
-	kill $pp
-	echo "$IV" > $DRVDIR/unbind
-fi
+pin_across "PCI unbind" unbind_iv
 check "unbind under a pin leaves nothing behind" nothing_left "$IV" 2
 echo > "/sys/bus/pci/devices/$IV/driver_override"
 

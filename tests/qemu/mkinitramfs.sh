@@ -11,7 +11,8 @@
 # modules is copied, never the whole /lib/modules tree.
 set -euo pipefail
 
-PROG=${0##*/}
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
 
 usage() {
 	cat <<EOF
@@ -32,16 +33,6 @@ usage: $PROG --kver KVER --module PATH/dax_pci_p2p.ko --out FILE.cpio.gz
 EOF
 }
 
-die() {
-	echo "$PROG: $*" >&2
-	exit 1
-}
-
-bad_usage() {
-	echo "$PROG: $*" >&2
-	echo "Try '$PROG --help'." >&2
-	exit 2
-}
 
 kver='' module='' out=''
 bin_dirs=() script_dirs=() extra_kmods=() extra_files=()

@@ -20,7 +20,8 @@
 # and anything else run.sh needs (all of it is copied to /tests/).
 set -euo pipefail
 
-PROG=${0##*/}
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
@@ -59,16 +60,6 @@ plan and "N passed, N failed[, N skipped]". Exit 1 if anything failed.
 EOF
 }
 
-die() {
-	echo "$PROG: $*" >&2
-	exit 1
-}
-
-bad_usage() {
-	echo "$PROG: $*" >&2
-	echo "Try '$PROG --help'." >&2
-	exit 2
-}
 
 # abs_dir DIR: DIR as an absolute path; fails if it is not a directory.
 abs_dir() {

@@ -16,7 +16,8 @@
 # images, then boot. run-suite.sh does exactly that around its host-pre hook.
 set -euo pipefail
 
-PROG=${0##*/}
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
 
 usage() {
 	cat <<EOF
@@ -44,16 +45,6 @@ poweroff or a guest panic, see console.log), 124 on timeout, 2 on bad usage.
 EOF
 }
 
-die() {
-	echo "$PROG: $*" >&2
-	exit 1
-}
-
-bad_usage() {
-	echo "$PROG: $*" >&2
-	echo "Try '$PROG --help'." >&2
-	exit 2
-}
 
 # to_bytes SIZE: "256M" -> 268435456; empty output if SIZE is malformed.
 to_bytes() {
