@@ -205,25 +205,35 @@ check "daxctl reconfigure-device --mode=devdax brings the device back" \
 check "data intact after the refused kmem attempt" \
 	daxtool check "/dev/$DAX" $A_OFF $A_LEN $A_SEED
 
-# ------------------------------------------- unbind while mapped: SIGBUS
-rm -f /tmp/ready
-daxtool hold "/dev/$DAX" 0 $((2 << 20)) /tmp/ready > /tmp/hold.out 2>&1 &
-hp=$!
-if wait_for 20 test -e /tmp/ready; then
-	echo "$IV" > $DRVDIR/unbind
+# sigbus_across WHAT CMD...: map and keep touching the first 2 MiB of $DAX,
+# run CMD (which takes the device away), and check the user gets SIGBUS.
+sigbus_across() {
+	what=$1
+	shift
+	rm -f /tmp/ready
+	daxtool hold "/dev/$DAX" 0 $((2 << 20)) /tmp/ready > /tmp/hold.out 2>&1 &
+	hp=$!
+	if ! wait_for 20 test -e /tmp/ready; then
+		not_ok "$what while mapped: mapping user started"
+		diag /tmp/hold.out
+		kill $hp
+		"$@"
+		return
+	fi
+	check "$what while mapped" "$@"
 	wait_for 20 exited $hp || kill $hp
 	wait $hp
 	rc=$?
 	diag /tmp/hold.out
 	[ $rc = 0 ] && grep -q SIGBUS /tmp/hold.out &&
-		ok "unbind while mapped: the mapping user gets SIGBUS" ||
-		not_ok "unbind while mapped: the mapping user gets SIGBUS (rc $rc)"
-else
-	not_ok "unbind while mapped: mapping user started"
-	diag /tmp/hold.out
-	kill $hp
-	echo "$IV" > $DRVDIR/unbind
-fi
+		ok "$what while mapped: the mapping user gets SIGBUS" ||
+		not_ok "$what while mapped: the mapping user gets SIGBUS (rc $rc)"
+}
+
+unbind_iv() { echo "$IV" > $DRVDIR/unbind; }
+
+# ------------------------------------------- unbind while mapped: SIGBUS
+sigbus_across unbind unbind_iv
 check "unbind leaves nothing behind" nothing_left "$IV" 2
 
 # ------------------------------------------------- rebind keeps the data
@@ -274,8 +284,6 @@ pin_across() {
 		sh -c 'dmesg | grep -q "pinned pages released after"'
 	dmesg | grep $DRV | diag
 }
-
-unbind_iv() { echo "$IV" > $DRVDIR/unbind; }
 
 # ----------------- a pin held across daxctl disable-device: the drain waits
 pin_across "daxctl disable-device" daxctl disable-device "$DAX"
@@ -342,23 +350,7 @@ check "modprobe $DRV ids=1af4:1110:2 binds by id" modprobe $DRV ids=1af4:1110:2
 check "bound by ids=" wait_for 10 bound_to_us "$IV"
 DAX=dax$(region_id "$IV").0
 check "/dev/$DAX present" wait_for 10 dax_ready "$DAX"
-rm -f /tmp/ready
-daxtool hold "/dev/$DAX" 0 $((2 << 20)) /tmp/ready > /tmp/hold.out 2>&1 &
-hp=$!
-if wait_for 20 test -e /tmp/ready; then
-	check "rmmod while mapped" rmmod $DRV
-	wait_for 20 exited $hp || kill $hp
-	wait $hp
-	rc=$?
-	diag /tmp/hold.out
-	[ $rc = 0 ] && grep -q SIGBUS /tmp/hold.out &&
-		ok "rmmod while mapped: the mapping user gets SIGBUS" ||
-		not_ok "rmmod while mapped: the mapping user gets SIGBUS (rc $rc)"
-else
-	not_ok "rmmod while mapped: mapping user started"
-	kill $hp
-	rmmod $DRV
-fi
+sigbus_across rmmod rmmod $DRV
 check "rmmod leaves nothing behind" nothing_left "$IV" 2
 
 # ------------------------------------------------------- uncached= option
