@@ -5,7 +5,8 @@
 # initramfs with the module and the suite, run the suite's host-side hooks
 # around one QEMU boot, judge the logs, and print one combined TAP stream.
 #
-# Per kernel, in build/qemu/KVER/ (wiped first; P2PDAX_BUILD overrides build/):
+# Per kernel, in build/qemu/SUITE/KVER/ (SUITE: the suite directory's name;
+# wiped first; P2PDAX_BUILD overrides build/):
 #   initramfs.cpio.gz  mkinitramfs.log  bar.img  nvme.img  qemu.cmd
 #   console.log (ttyS0)  results.tap (ttyS1)  run-vm.log
 #   host-pre.log  host-post.log  check-log.log
@@ -47,7 +48,7 @@ usage: $PROG --suite DIR --module-dir BUILDROOT [--bin DIR]... [--kver KVER]...
   -h, --help           this text
 
 Environment: P2PDAX_BUILD (default $ROOT/build): work directories go to
-\$P2PDAX_BUILD/qemu/KVER.
+\$P2PDAX_BUILD/qemu/SUITE/KVER, SUITE being the suite directory's name.
 
 Hooks run as "HOOK WORKDIR" from the suite directory, stdin /dev/null, with
 P2PDAX_BUILD (absolute), P2PDAX_KVER, P2PDAX_WORKDIR, P2PDAX_BAR_IMG, P2PDAX_BAR_SIZE (bytes),
@@ -227,7 +228,7 @@ boot_times=()
 for kver in "${kvers[@]}"; do
 	echo "# kernel $kver"
 	failed_before=$failed
-	wd=$build/qemu/$kver
+	wd=$build/qemu/$(basename "$suite")/$kver
 	rm -rf "$wd"
 	mkdir -p "$wd"
 
