@@ -134,7 +134,22 @@ struct dax_pci_p2p_pgmap {
 	struct dev_pagemap *pgmap;
 };
 
-/* Protects the two lists; taken inside the dax bus notifier. */
+/**
+ * struct dax_pci_p2p_veto - a bind of a dax device that must not succeed
+ * @list: entry in dax_pci_p2p_vetoes
+ * @dev: the dax device being bound
+ * @parent: the region's marker resource, parent of @res
+ * @res: busy claim on the start of @dev's memory, which makes the driver's
+ *	own claim, and with it the bind, fail
+ */
+struct dax_pci_p2p_veto {
+	struct list_head list;
+	struct device *dev;
+	struct resource *parent;
+	struct resource *res;
+};
+
+/* Protects the lists; taken inside the dax bus notifier. */
 static DEFINE_MUTEX(dax_pci_p2p_lock);
 /*
  * Serializes the notifier registration, which takes the notifier chain's
@@ -144,8 +159,16 @@ static DEFINE_MUTEX(dax_pci_p2p_lock);
 static DEFINE_MUTEX(dax_pci_p2p_bus_lock);
 static LIST_HEAD(dax_pci_p2p_regions);
 static LIST_HEAD(dax_pci_p2p_drains);
+static LIST_HEAD(dax_pci_p2p_vetoes);
 /* const in later kernels: take the type of struct device's own pointer */
 static typeof_member(struct device, bus) dax_pci_p2p_dax_bus;
+/*
+ * Where struct dev_dax keeps its struct device, learned from the first
+ * device the dax core makes here: devm_create_dev_dax() returns the one, the
+ * dax bus shows the other. The layout is private to the core and has changed
+ * within stable series, so it is not compiled in. -1 until known.
+ */
+static long dax_pci_p2p_dev_offset = -1;
 static struct workqueue_struct *dax_pci_p2p_wq;
 
 static struct dax_pci_p2p *dax_pci_p2p_lookup(struct device *dev)
@@ -346,6 +369,173 @@ static void dax_pci_p2p_drain_finish(struct device *dev)
 	}
 }
 
+/*
+ * Read one of a dax device's numeric sysfs attributes. The dax core keeps a
+ * device's placement in structures private to it, and sysfs is its interface
+ * for them. "resource" (start of the first range) and "align" take no lock
+ * in their show methods, so they can be read here under the device lock that
+ * a bind holds, and they cannot change while it is held.
+ */
+static int dax_pci_p2p_dax_attr(struct device *dev, const char *name, u64 *val)
+{
+	const struct attribute_group *const *groups;
+	struct device_attribute *dattr = NULL;
+	struct attribute *const *attr;
+	char *buf;
+	ssize_t len;
+	int rc;
+
+	if (!dev->type || !dev->type->groups)
+		return -ENOENT;
+	for (groups = dev->type->groups; *groups && !dattr; groups++)
+		for (attr = (*groups)->attrs; attr && *attr; attr++)
+			if (!strcmp((*attr)->name, name)) {
+				dattr = container_of(*attr, struct device_attribute, attr);
+				break;
+			}
+	if (!dattr || !dattr->show)
+		return -ENOENT;
+
+	/* sysfs_emit() wants a page, as sysfs gives it */
+	buf = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = dattr->show(dev, dattr, buf);
+	rc = len < 0 ? len : kstrtou64(strim(buf), 0, val);
+	free_page((unsigned long)buf);
+	return rc;
+}
+
+static int dax_pci_p2p_count_mapping(struct device *dev, void *data)
+{
+	if (!strncmp(dev_name(dev), "mapping", strlen("mapping")))
+		(*(int *)data)++;
+	return 0;
+}
+
+/*
+ * Whether @dev may be bound to its driver now; if not, say why and return
+ * false, with @start set to where a claim stops the bind.
+ *
+ * System RAM (kmem): BAR memory is device memory behind PCIe, not memory the
+ * CPU caches coherently. Onlined as System RAM it would be mapped write-back
+ * against the range's reserved memory type, the page allocator would hand it
+ * to the kernel and to every process, and nothing could take it back out
+ * safely. No BAR qualifies, so there is no opt-in.
+ *
+ * Placement (device_dax): the dax core checks a device's range lengths
+ * against its alignment, but not their starts, and allocates first-fit. A
+ * 1 GiB-aligned device can so start at an offset that is only 2 MiB aligned;
+ * its 1 GiB faults would then map the aligned-down address, the memory of
+ * another device. Starts are always 2 MiB aligned (the region's start and
+ * every length are), so only alignments above that can go wrong. The start
+ * of a device's first range is all sysfs shows without a lock, so a device
+ * in several pieces is refused at such alignments.
+ */
+static bool dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
+				 u64 *start)
+{
+	struct pci_dev *pdev = p2p->pdev;
+	u64 align, off;
+	int nr = 0;
+
+	*start = p2p->range.start;
+	if (!strcmp(dev->driver->name, "kmem")) {
+		dev_err_ratelimited(dev, "system-ram mode refused: %s BAR%d is device memory, not coherent System RAM; keep it as devdax: daxctl reconfigure-device --mode=devdax %s\n",
+				    pci_name(pdev), p2p->bar, dev_name(dev));
+		return false;
+	}
+
+	if (dax_pci_p2p_dax_attr(dev, "align", &align) ||
+	    dax_pci_p2p_dax_attr(dev, "resource", start)) {
+		dev_err_ratelimited(dev, "not enabled: cannot read its alignment and start from the dax core to check its placement\n");
+		return false;
+	}
+	if (align <= DAX_PCI_P2P_MIN_ALIGN)
+		return true;
+
+	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
+	off = *start - pci_resource_start(pdev, p2p->bar);
+	if (nr > 1) {
+		dev_err_ratelimited(dev, "not enabled: it is in %d pieces, and only the first one's placement can be checked at alignment %#llx; destroy it and create it again where it fits in one piece\n",
+				    nr, align);
+		return false;
+	}
+	if (!IS_ALIGNED(*start, align)) {
+		dev_err_ratelimited(dev, "not enabled: it starts at BAR%d offset %#llx, not a multiple of its alignment %#llx, so its huge pages would map another device's memory; destroy it and create devices of this alignment before smaller ones, or give it a smaller alignment\n",
+				    p2p->bar, off, align);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Called before @dev, a dax device of @p2p, is bound to a driver. The bus
+ * notifier cannot fail a bind, so a refusal takes a busy claim on the
+ * first 2 MiB of the device's memory: device_dax and kmem claim the range
+ * themselves before they map it, and fail with -EBUSY. The claim goes away
+ * with the bind attempt (dax_pci_p2p_unveto()).
+ */
+static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
+{
+	struct dax_pci_p2p_veto *veto;
+	u64 start;
+
+	lockdep_assert_held(&dax_pci_p2p_lock);
+	if (dax_pci_p2p_may_bind(p2p, dev, &start))
+		return;
+
+	start = ALIGN_DOWN(start, DAX_PCI_P2P_MIN_ALIGN);
+	if (start < p2p->range.start || start > p2p->range.end)
+		start = p2p->range.start;
+	veto = kzalloc(sizeof(*veto), GFP_KERNEL | __GFP_NOFAIL);
+	veto->parent = &p2p->res;
+	veto->res = __request_region(&p2p->res, start, DAX_PCI_P2P_MIN_ALIGN,
+				     KBUILD_MODNAME " (refused)", 0);
+	if (!veto->res) {
+		/* Someone holds it busy already: the bind fails all the same. */
+		kfree(veto);
+		return;
+	}
+	veto->dev = get_device(dev);
+	list_add(&veto->list, &dax_pci_p2p_vetoes);
+}
+
+/* Called once the bind of @dev has failed (or, against all odds, not). */
+static void dax_pci_p2p_unveto(struct device *dev)
+{
+	struct dax_pci_p2p_veto *veto;
+
+	lockdep_assert_held(&dax_pci_p2p_lock);
+	list_for_each_entry(veto, &dax_pci_p2p_vetoes, list) {
+		if (veto->dev == dev) {
+			list_del(&veto->list);
+			__release_region(veto->parent, veto->res->start,
+					 resource_size(veto->res));
+			put_device(veto->dev);
+			kfree(veto);
+			return;
+		}
+	}
+}
+
+/*
+ * device_dax's probe points the device at a page map it allocates with devm
+ * before it claims the ranges, and only kill_dev_dax(), which a successful
+ * probe arranges for the unbind, clears the pointer again. A probe that
+ * fails after that (a refused placement does) leaves it dangling: every later
+ * probe of the device fails ("pre-populated page map"), and the device's
+ * release frees the page map a second time. Clear it the way the core does:
+ * kill_dev_dax() of a device that is not bound only marks it dead, which it
+ * is.
+ */
+static void dax_pci_p2p_forget_pgmap(struct device *dev)
+{
+	if (dax_pci_p2p_dev_offset >= 0)
+		kill_dev_dax((struct dev_dax *)((char *)dev -
+						dax_pci_p2p_dev_offset));
+}
+
 static int dax_pci_p2p_dax_notify(struct notifier_block *nb,
 				  unsigned long action, void *data)
 {
@@ -353,13 +543,29 @@ static int dax_pci_p2p_dax_notify(struct notifier_block *nb,
 	struct dax_pci_p2p *p2p;
 
 	mutex_lock(&dax_pci_p2p_lock);
-	if (action == BUS_NOTIFY_UNBIND_DRIVER) {
+	switch (action) {
+	case BUS_NOTIFY_BIND_DRIVER:
+		p2p = dax_pci_p2p_lookup(dev->parent);
+		if (p2p)
+			dax_pci_p2p_vet_bind(p2p, dev);
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+		dax_pci_p2p_unveto(dev);
+		break;
+	case BUS_NOTIFY_DRIVER_NOT_BOUND:
+		dax_pci_p2p_unveto(dev);
+		if (dax_pci_p2p_lookup(dev->parent))
+			dax_pci_p2p_forget_pgmap(dev);
+		break;
+	case BUS_NOTIFY_UNBIND_DRIVER:
 		p2p = dax_pci_p2p_lookup(dev->parent);
 		if (p2p)
 			dax_pci_p2p_drain_start(p2p, dev);
-	} else if (action == BUS_NOTIFY_UNBOUND_DRIVER) {
+		break;
+	case BUS_NOTIFY_UNBOUND_DRIVER:
 		/* By device alone: a drain must end even if its region is gone. */
 		dax_pci_p2p_drain_finish(dev);
+		break;
 	}
 	mutex_unlock(&dax_pci_p2p_lock);
 	return NOTIFY_DONE;
@@ -376,24 +582,34 @@ static int dax_pci_p2p_match_child(struct device *dev, void *data)
 
 /*
  * The dax bus type is not exported; learn it from the first dax device made
- * here and watch its unbinds from then on.
+ * here, @dev_dax, and watch its binds and unbinds from then on.
  */
-static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
+static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev,
+				     struct dev_dax *dev_dax)
 {
 	struct device *child;
+	long offset;
 	int rc = 0;
 
 	mutex_lock(&dax_pci_p2p_bus_lock);
-	if (dax_pci_p2p_dax_bus)
-		goto out;
 	child = device_find_child(&pdev->dev, NULL, dax_pci_p2p_match_child);
 	if (!child) {
 		rc = -ENODEV;
 		goto out;
 	}
+	offset = (char *)child - (char *)dev_dax;
+	if (offset < 0 || offset >= PAGE_SIZE ||
+	    (dax_pci_p2p_dev_offset >= 0 && offset != dax_pci_p2p_dev_offset)) {
+		rc = -EINVAL;
+		goto out_put;
+	}
+	dax_pci_p2p_dev_offset = offset;
+	if (dax_pci_p2p_dax_bus)
+		goto out_put;
 	rc = bus_register_notifier(child->bus, &dax_pci_p2p_dax_nb);
 	if (!rc)
 		dax_pci_p2p_dax_bus = child->bus;
+out_put:
 	put_device(child);
 out:
 	mutex_unlock(&dax_pci_p2p_bus_lock);
@@ -592,7 +808,7 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 		return PTR_ERR(dev_dax);
 	}
 
-	rc = dax_pci_p2p_watch_dax_bus(pdev);
+	rc = dax_pci_p2p_watch_dax_bus(pdev, dev_dax);
 	if (rc) {
 		p2p_err(pdev, "cannot watch dax device teardown (%d), which pinned pages would not survive\n",
 			rc);

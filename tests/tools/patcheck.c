@@ -6,8 +6,12 @@
  * so "seed S at offset X" means the same bytes here and through /dev/daxX.Y.
  *
  *   patcheck fill [-x] FILE OFF LEN SEED
- *   patcheck check FILE OFF LEN SEED
+ *   patcheck check [-b BASE] FILE OFF LEN SEED
  *   patcheck zero FILE OFF LEN
+ *
+ * With -b, the pattern offset is the file offset minus BASE: the check of a
+ * dax device that starts at BASE in the file behind the BAR, written through
+ * the device at its own offsets.
  *
  * Exit status: 0 ok, 1 the data is not as expected or an I/O error, 2 usage.
  */
@@ -35,14 +39,16 @@ enum { EXIT_OK = 0, EXIT_FAIL = CLI_EXIT_FAIL };
 
 static const char usage_text[] =
 "usage: patcheck fill [-x|--extend] FILE OFF LEN SEED\n"
-"       patcheck check FILE OFF LEN SEED\n"
+"       patcheck check [-b|--base BASE] FILE OFF LEN SEED\n"
 "       patcheck zero FILE OFF LEN\n"
 "\n"
 "  fill   write the test pattern SEED into FILE at [OFF, OFF+LEN) with pwrite;\n"
 "         refuses to write past the end of a regular file unless -x (which\n"
 "         also creates FILE)\n"
 "  check  read [OFF, OFF+LEN) and compare it with the pattern SEED; prints\n"
-"         \"ok\" or \"mismatch: first bad offset 0x..., N bad words\"\n"
+"         \"ok\" or \"mismatch: first bad offset 0x..., N bad words\"; with -b,\n"
+"         the pattern as written at offset 0 of a device that starts at BASE\n"
+"         in FILE (pattern offset = file offset - BASE; BASE <= OFF)\n"
 "  zero   check that [OFF, OFF+LEN) is all zero bytes (nothing landed there)\n"
 "\n"
 "FILE is a regular file or a block device. Numbers are " PARSE_U64_FORMS ".\n"
@@ -199,7 +205,8 @@ static void *chunk_buf(void)
  * Return: 0 having read it all, -1 after reporting an error.
  */
 static int scan_range(const char *path, uint64_t off, uint64_t len,
-		      const uint64_t *seed, uint64_t *first, uint64_t *count)
+		      const uint64_t *seed, uint64_t base, uint64_t *first,
+		      uint64_t *count)
 {
 	unsigned char *buf;
 	uint64_t pos;
@@ -219,7 +226,8 @@ static int scan_range(const char *path, uint64_t off, uint64_t len,
 		if (read_full(fd, path, buf, n, pos))
 			goto out_close;
 		if (seed) {
-			bad = pattern_check(buf, pos, n, *seed, &fb);
+			bad = pattern_check(buf, pos - base, n, *seed, &fb);
+			fb += base;
 		} else {
 			for (i = 0; i < n; i++)
 				if (buf[i] && !bad++)
@@ -299,17 +307,40 @@ out_free:
 
 static int cmd_check(int argc, char **argv)
 {
-	uint64_t off, len, seed, first_bad, bad;
-	int rc;
+	static const struct option opts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t off, len, seed, first_bad, bad, base = 0;
+	int c, rc;
 
-	if (argc == 2 && cli_is_help(argv[1]))
-		return usage();
-	if (argc != 5)
-		return cli_usage_error("check takes FILE OFF LEN SEED");
-	rc = get_args(argv + 1, &off, &len, &seed);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			rc = cli_get_num("BASE", optarg, &base);
+			if (rc)
+				return rc;
+			if (base % 8)
+				return cli_usage_error("BASE (%s) must be a multiple of 8", optarg);
+			break;
+		case 'h':
+			return usage();
+		default:
+			return cli_usage_error("check: bad option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 4)
+		return cli_usage_error("check takes [-b BASE] FILE OFF LEN SEED");
+	rc = get_args(argv, &off, &len, &seed);
 	if (rc)
 		return rc;
-	if (scan_range(argv[1], off, len, &seed, &first_bad, &bad))
+	if (base > off)
+		return cli_usage_error("BASE (0x%" PRIx64 ") is past OFF (0x%" PRIx64 ")", base, off);
+	if (scan_range(argv[0], off, len, &seed, base, &first_bad, &bad))
 		return EXIT_FAIL;
 	if (bad) {
 		printf("mismatch: first bad offset 0x%" PRIx64 ", %" PRIu64 " bad words\n",
@@ -332,7 +363,7 @@ static int cmd_zero(int argc, char **argv)
 	rc = get_args(argv + 1, &off, &len, NULL);
 	if (rc)
 		return rc;
-	if (scan_range(argv[1], off, len, NULL, &first, &nonzero))
+	if (scan_range(argv[1], off, len, NULL, 0, &first, &nonzero))
 		return EXIT_FAIL;
 	if (nonzero) {
 		printf("nonzero: first non-zero byte at offset 0x%" PRIx64 ", %" PRIu64

@@ -16,6 +16,8 @@ truncate -s 64M "$f"
 expect "fill 1 MiB of seed 5 at 0x1000" 0 '' "$P" fill "$f" 0x1000 1M 5
 check "fill does not change the file size" test "$(filesize "$f")" = $((64 << 20))
 expect "check it back (the same range, decimal): ok" 0 '^ok$' "$P" check "$f" 4096 1048576 5
+expect "-b: a device at 0x1000 wrote it at its offset 0? no: mismatch" 1 \
+	'^mismatch: first bad offset 0x1000, ' "$P" check -b 0x1000 "$f" 0x1000 1M 5
 expect "a sub-range checks too" 0 '^ok$' "$P" check "$f" 0x2000 4K 5
 expect "another seed: every word bad, from the first" 1 \
 	'^mismatch: first bad offset 0x1000, 131072 bad words$' "$P" check "$f" 0x1000 1M 6
@@ -38,6 +40,21 @@ expect "a flipped byte in the third chunk is found at its offset" 1 \
 flip "$f" $((0x3ff8 + (2 << 20) + 0x123))
 expect "a 60 MiB check of mostly holes runs: mismatch from the first hole" 1 \
 	'^mismatch: first bad offset 0x3ff8, ' "$P" check "$f" 0x3ff8 60M 5
+
+# ------------------------------------------------ check -b (a device at BASE)
+g=$T/dev.img
+expect "fill a 64 KiB 'device' of seed 7 from its offset 0" 0 '' "$P" fill -x "$g" 0 64K 7
+truncate -s 1M "$T/bar2.img"
+dd if="$g" of="$T/bar2.img" bs=64K seek=2 conv=notrunc 2>/dev/null
+expect "the device copied to 0x20000 checks with -b 0x20000" 0 '^ok$' \
+	"$P" check -b 0x20000 "$T/bar2.img" 0x20000 64K 7
+expect "and a sub-range of it, at its file offset" 0 '^ok$' \
+	"$P" check --base 0x20000 "$T/bar2.img" 0x28000 0x8000 7
+expect "without -b it does not" 1 '^mismatch: first bad offset 0x20000, 8192 bad words$' \
+	"$P" check "$T/bar2.img" 0x20000 64K 7
+expect "-b reports file offsets: one word changed at 0x20010" 1 \
+	'^mismatch: first bad offset 0x20010, 1 bad words$' \
+	sh -c 'printf x | dd of="$1" bs=1 seek=$((0x20010)) conv=notrunc 2>/dev/null; "$2" check -b 0x20000 "$1" 0x20000 64K 7' sh "$T/bar2.img" "$P"
 
 # -------------------------------------------------------------------- zero
 expect "zero: an untouched range is all zero" 0 '^ok$' "$P" zero "$f" 32M 16M
@@ -70,7 +87,9 @@ expect "fill does not create a missing file without -x" 1 "No such file or direc
 check "(it was not created)" test ! -e "$T/nope"
 expect "no command: exit 2" 2 'no command' "$P"
 expect "unknown command: exit 2" 2 "unknown command 'frob'" "$P" frob "$f" 0 8 1
-expect "missing SEED: exit 2" 2 'check takes FILE OFF LEN SEED' "$P" check "$f" 0 8
+expect "missing SEED: exit 2" 2 'check takes \[-b BASE\] FILE OFF LEN SEED' "$P" check "$f" 0 8
+expect "-b past OFF: exit 2" 2 'BASE \(0x10\) is past OFF \(0x8\)' "$P" check -b 16 "$f" 8 8 1
+expect "-b not a multiple of 8: exit 2" 2 'BASE \(4\) must be a multiple of 8' "$P" check -b 4 "$f" 8 8 1
 expect "extra argument: exit 2" 2 'zero takes FILE OFF LEN' "$P" zero "$f" 0 8 1
 expect "garbage OFF: exit 2" 2 "OFF '12abc' is not a number" "$P" check "$f" 12abc 8 1
 expect "negative LEN: exit 2" 2 "LEN '-8' is not a number" "$P" check "$f" 0 -8 1
