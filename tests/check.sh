@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every test of the project, as `make check` runs it once everything is
-# built: host unit tests, the in-tree build check, and the QEMU guest suite on
-# every installed target kernel. Each part prints TAP and its own
+# built: host unit tests, the in-tree build check, and the QEMU guest suites
+# (guest: the driver; carve: the daxctl lifecycle on a 2 GiB BAR) on every
+# installed target kernel. Each part prints TAP and its own
 # "N passed, N failed" line; this prints them as they come, then the sum as
 # the last line. Exit status 0 only if every part ran and nothing failed.
 set -u
@@ -35,12 +36,17 @@ part() {
 
 part unit $make -s -C "$root/tests/unit" O="$build/tests" check
 part intree env BUILD="$build" "$root/scripts/intree-check.sh"
-part guest env P2PDAX_BUILD="$build" "$root/tests/qemu/run-suite.sh" \
-	--suite "$root/tests/guest" --module-dir "$build" \
-	--bin "$build/tests/guest" --bin "$build/tests/tools"
+guest_suite() {
+	suite=$1
+	shift
+	env P2PDAX_BUILD="$build" "$root/tests/qemu/run-suite.sh" --suite "$root/tests/$suite" \
+		--module-dir "$build" --bin "$build/tests/guest" --bin "$build/tests/tools" "$@"
+}
+part guest guest_suite guest
+part carve guest_suite carve --bar-size 2G
 
 [ -z "$broken" ] || failed=$((failed + 1))
-echo "# parts: unit, intree, guest${broken:+ (no summary from:$broken)}"
+echo "# parts: unit, intree, guest, carve${broken:+ (no summary from:$broken)}"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -18,7 +18,8 @@
 #   initramfs.list  optional, more for the initramfs, one per line:
 #                     kmod NAME          a kernel module and its dependencies
 #                     file PATH|COMMAND  a host file, with its libraries if ELF
-# and anything else run.sh needs (all of it is copied to /tests/).
+# and anything else run.sh needs (all of it is copied to /tests/). The
+# shared helpers of tests/lib/sh/lib.sh are copied there first.
 set -euo pipefail
 
 # shellcheck source=common.sh
@@ -243,7 +244,8 @@ for kver in "${kvers[@]}"; do
 	fi
 
 	# Initramfs: module, guest programs, the suite and its extra contents.
-	mk_args=(--kver "$kver" --module "$module" --out "$wd/initramfs.cpio.gz" --scripts "$suite")
+	mk_args=(--kver "$kver" --module "$module" --out "$wd/initramfs.cpio.gz"
+		--scripts "$ROOT/tests/lib/sh" --scripts "$suite")
 	for d in ${bin_dirs[@]+"${bin_dirs[@]}"}; do
 		mk_args+=(--bin "$d")
 	done

@@ -1,0 +1,248 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# p2pdax carve suite: the daxctl lifecycle on BAR memory. Runs as
+# /tests/run.sh in the QEMU guest with a 2 GiB ivshmem BAR (1af4:1110, BAR2
+# = the host file bar.img, 1 GiB aligned), prints TAP. Every daxctl command
+# here is the stock one, as the README shows it. layout.sh says where each
+# device lands; host-post.sh checks the final layout in bar.img.
+#
+#  1. lifecycle: shrink the 2G seed device to 1G, carve two more devices of
+#     other sizes and alignments, run dax_mmap_test on each (every alignment
+#     variant runs once), destroy and create them again in the other order;
+#  2. what cannot work is refused: sizes and alignments (EINVAL from the
+#     kernel, an error from daxctl, nothing changed) and system-ram mode
+#     (refused, the device back in devdax mode with its data by one command);
+#  3. placement: a 1G-aligned device that first-fit would place at a start
+#     that is not 1G aligned is refused at enable; after a spacer it is
+#     placed at 1G and maps exactly its own memory.
+
+set -u
+cd /tests || exit 1
+. ./lib.sh
+. ./layout.sh
+
+IV=$(find_pci 0x1af4 0x1110) || { echo "Bail out! no ivshmem device"; exit 1; }
+DAXDEVS=/sys/bus/dax/devices
+
+# run CMD...: CMD's output to /tmp/run.out, its exit status returned.
+run() { "$@" >/tmp/run.out 2>&1; }
+
+# create VAR SIZE ALIGN: daxctl create-device in our region; VAR gets the
+# new device's name. Fails (output in /tmp/run.out) if daxctl does.
+create() {
+	run daxctl create-device -r "$REGION" -s "$2" -a "$3" || return 1
+	eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out)"
+	eval "[ -n \"\$$1\" ]"
+}
+
+# destroy DEV...: disable and destroy.
+destroy() {
+	for d in "$@"; do
+		daxctl disable-device "$d" >/dev/null 2>&1
+		run daxctl destroy-device "$d" || return 1
+	done
+}
+
+# dev_off DEV: the device's start as an offset into the BAR.
+dev_off() { echo $(($(cat $DAXDEVS/$1/resource) - BAR_START)); }
+attr() { cat "$DAXDEVS/$1/$2"; }
+
+# placed DESC DEV OFF SIZE ALIGN: the device is where layout.sh says, as big
+# and as aligned, and enabled.
+placed() {
+	got="$(dev_off "$2") $(attr "$2" size) $(attr "$2" align) $(dax_ready "$2" && echo enabled)"
+	want="$3 $4 $5 enabled"
+	if [ "$got" = "$want" ]; then
+		ok "$1: $2 at BAR offset $(printf %#x "$3"), size $(printf %#x "$4"), align $(printf %#x "$5"), enabled"
+	else
+		not_ok "$1: $2 placed as laid out"
+		echo "# got offset/size/align/state '$got', want '$want'"
+	fi
+}
+
+# windows VERB DEV SIZE SEED: fill or check the device's first and last WIN
+# bytes with pattern SEED, at the device's own offsets.
+windows() {
+	daxtool "$1" "/dev/$2" 0 $WIN "$4" && daxtool "$1" "/dev/$2" $(($3 - WIN)) $WIN "$4"
+}
+
+# refused DESC CMD...: CMD must fail. Output kept for the log.
+refused() {
+	desc=$1
+	shift
+	if "$@" >/tmp/refused.out 2>&1; then
+		not_ok "$desc: refused"
+	else
+		ok "$desc: refused"
+	fi
+	diag /tmp/refused.out
+}
+
+# sysfs_einval DESC FILE VALUE: writing VALUE to FILE fails with EINVAL.
+sysfs_einval() {
+	if echo "$3" 2>/tmp/sysfs.err > "$2"; then
+		not_ok "$1: the kernel refuses $3 with EINVAL (it took it)"
+	elif grep -q "Invalid argument" /tmp/sysfs.err; then
+		ok "$1: the kernel refuses $3 with EINVAL"
+	else
+		not_ok "$1: the kernel refuses $3 with EINVAL"
+		diag /tmp/sysfs.err
+	fi
+}
+
+# mmap_test DEV: the kselftest mmap contract on DEV; its TAP as comments, one
+# line for its result (its variants for other alignments skip).
+mmap_test() {
+	P2PDAX_DEV=/dev/$1 P2PDAX_SEED=7 dax_mmap_test >/tmp/mmap.tap 2>&1
+	rc=$?
+	diag /tmp/mmap.tap
+	summary=$(grep '^# Totals:' /tmp/mmap.tap)
+	if [ $rc = 0 ]; then
+		ok "dax_mmap_test on $1 (align $(printf %#x $(attr "$1" align))): ${summary#\# }"
+	else
+		not_ok "dax_mmap_test on $1 (align $(printf %#x $(attr "$1" align))): exit $rc, ${summary#\# }"
+	fi
+}
+
+# ------------------------------------------------------------------ setup
+
+dmesg -n 1
+modprobe $DRV ids=1af4:1110 || { echo "Bail out! modprobe $DRV failed"; exit 1; }
+wait_for 10 dax_ready dax0.0 || { echo "Bail out! no dax0.0"; exit 1; }
+REGION=$(region_id "$IV")
+set -- $(sed -n 3p "/sys/bus/pci/devices/$IV/resource")
+BAR_START=$(($1))
+if [ $(($2 + 1 - $1)) != $BAR_SIZE ]; then
+	echo "Bail out! BAR2 is $(($2 + 1 - $1)) bytes, this suite needs --bar-size 2G"
+	exit 1
+fi
+placed "bound with defaults" dax0.0 0 $BAR_SIZE $G
+
+# -------------------------------------------------------------- lifecycle
+
+check "daxctl disable-device dax0.0" daxctl disable-device dax0.0
+check "daxctl reconfigure-device -s 1G dax0.0" daxctl reconfigure-device -s 1G dax0.0
+check "daxctl enable-device dax0.0" daxctl enable-device dax0.0
+placed "shrunk" dax0.0 $L0_OFF $L0_SIZE $L0_ALIGN
+check "create-device -s 256M -a 4K" create L4 256M 4K
+diag /tmp/run.out
+check "create-device -s 512M -a 2M" create L2 512M 2M
+placed "4K device after dax0.0" "$L4" $L4_OFF $L4_SIZE $L4_ALIGN
+placed "2M device after it" "$L2" $L2_OFF $L2_SIZE $L2_ALIGN
+check "region has 256M left" test "$(cat /sys/bus/pci/devices/$IV/dax_region/available_size)" = $((256 * M))
+
+for d in dax0.0 "$L4" "$L2"; do
+	mmap_test "$d"
+done
+
+check "fill dax0.0's windows (seed $L0_SEED)" windows fill dax0.0 $L0_SIZE $L0_SEED
+check "fill $L4's windows (seed $L4_SEED)" windows fill "$L4" $L4_SIZE $L4_SEED
+check "fill $L2's windows (seed $L2_SEED)" windows fill "$L2" $L2_SIZE $L2_SEED
+check "dax0.0 reads back its own data" windows check dax0.0 $L0_SIZE $L0_SEED
+check "$L4 reads back its own data" windows check "$L4" $L4_SIZE $L4_SEED
+check "$L2 reads back its own data" windows check "$L2" $L2_SIZE $L2_SEED
+
+# ------------------------------------------- what cannot work is refused
+
+check "disable $L2 to reconfigure it" daxctl disable-device "$L2"
+refused "reconfigure-device -a 1G of a 512M device" daxctl reconfigure-device -a 1G "$L2"
+sysfs_einval "align 1G of a 512M device" $DAXDEVS/$L2/align $G
+refused "reconfigure-device -a 8K (no such page size)" daxctl reconfigure-device -a 8K "$L2"
+sysfs_einval "align 8K" $DAXDEVS/$L2/align 8192
+refused "reconfigure-device -s 3M of a 2M-aligned device" daxctl reconfigure-device -s 3M "$L2"
+sysfs_einval "size 3M of a 2M-aligned device" $DAXDEVS/$L2/size $((3 * M))
+refused "create-device -s 3M" daxctl create-device -r "$REGION" -s 3M
+refused "create-device -s 4M -a 1G" daxctl create-device -r "$REGION" -s 4M -a 1G
+check "after the refusals: region still has 256M left" \
+	test "$(cat /sys/bus/pci/devices/$IV/dax_region/available_size)" = $((256 * M))
+# daxctl leaves a refused create's seed device behind with size 0: harmless.
+check "enable $L2 again" daxctl enable-device "$L2"
+placed "after the refusals" "$L2" $L2_OFF $L2_SIZE $L2_ALIGN
+check "$L2's data is intact" windows check "$L2" $L2_SIZE $L2_SEED
+
+# system-ram: refused by the driver; the device comes back as devdax with
+# its data. daxctl on 6.12 aborts by itself without --force ("kernel policy
+# will auto-online memory"), so --force is what reaches the kernel.
+dmesg -c >/dev/null
+refused "reconfigure-device -m system-ram --force $L4" \
+	daxctl reconfigure-device -m system-ram --force "$L4"
+dmesg > /tmp/dmesg.out
+check "the kernel log says why and what to do" \
+	grep -q "$L4: system-ram mode refused: .* is device memory, not coherent System RAM; keep it as devdax: daxctl reconfigure-device --mode=devdax $L4" /tmp/dmesg.out
+diag /tmp/dmesg.out
+check "no System RAM was added" fails grep -q "System RAM (kmem)" /proc/iomem
+check "reconfigure-device -m devdax $L4 brings it back" daxctl reconfigure-device -m devdax "$L4"
+placed "back in devdax mode" "$L4" $L4_OFF $L4_SIZE $L4_ALIGN
+check "$L4's data is intact" windows check "$L4" $L4_SIZE $L4_SEED
+
+# --------------------------------------------- destroy and create again
+
+check "destroy $L4 and $L2" destroy "$L4" "$L2"
+check "region has 1G left" test "$(cat /sys/bus/pci/devices/$IV/dax_region/available_size)" = $G
+check "create-device -s 512M -a 2M" create R2 512M 2M
+check "create-device -s 256M -a 4K" create R4 256M 4K
+placed "created again, first" "$R2" $R2_OFF $R2_SIZE $((2 * M))
+placed "created again, second" "$R4" $R4_OFF $R4_SIZE 4096
+# Device memory is not cleared: the new device at 1G maps what the old one
+# at 1G wrote at its offset 0, which proves where both map.
+check "$R2 maps what the old device at the same offset wrote" \
+	daxtool check "/dev/$R2" 0 $WIN $L4_SEED
+check "dax0.0 still holds its data" windows check dax0.0 $L0_SIZE $L0_SEED
+
+# -------------------------------------------------------------- placement
+
+check "destroy $R2 and $R4" destroy "$R2" "$R4"
+check "disable dax0.0" daxctl disable-device dax0.0
+check "reconfigure-device -s 0 dax0.0 (the region is empty)" daxctl reconfigure-device -s 0 dax0.0
+check "create-device -s 256M -a 2M" create P1 256M 2M
+check "create-device -s 256M -a 4K" create P2 256M 4K
+placed "first" "$P1" $P1_OFF $P1_SIZE $P1_ALIGN
+placed "second" "$P2" $P2_OFF $P2_SIZE $P2_ALIGN
+
+dmesg -c >/dev/null
+refused "create-device -s 1G -a 1G at 512M (first fit)" \
+	daxctl create-device -r "$REGION" -s 1G -a 1G
+dmesg > /tmp/dmesg.out
+diag /tmp/dmesg.out
+PX=
+for d in $DAXDEVS/dax$REGION.*; do
+	[ "$(cat "$d/size")" = $G ] && PX=$(basename "$d")
+done
+if [ -n "$PX" ]; then
+	ok "the refused device exists, disabled: $PX"
+	check "it is where first fit put it" test "$(dev_off "$PX")" = $PX_OFF
+	check "it has no driver and no /dev node" fails dax_ready "$PX"
+	check "the kernel log says why and what to do" grep -q \
+		"$PX: not enabled: it starts at BAR2 offset $(printf %#x $PX_OFF), not a multiple of its alignment 0x40000000" /tmp/dmesg.out
+	refused "binding it by hand" sh -c "echo $PX > /sys/bus/dax/drivers/device_dax/bind"
+	refused "daxctl enable-device $PX" daxctl enable-device "$PX"
+	check "nothing of it in /proc/iomem" fails grep -q "$PX\|(refused)" /proc/iomem
+	check "destroy it" destroy "$PX"
+else
+	not_ok "the refused device exists, disabled"
+fi
+check "create-device -s 512M -a 2M (a spacer)" create SP 512M 2M
+check "create-device -s 1G -a 1G" create PG 1G 1G
+placed "spacer" "$SP" $SP_OFF $SP_SIZE $SP_ALIGN
+placed "1G device at 1G" "$PG" $PG_OFF $PG_SIZE $PG_ALIGN
+
+check "fill $P1's windows (seed $P1_SEED)" windows fill "$P1" $P1_SIZE $P1_SEED
+check "fill $P2's windows (seed $P2_SEED)" windows fill "$P2" $P2_SIZE $P2_SEED
+check "fill $SP's windows (seed $SP_SEED)" windows fill "$SP" $SP_SIZE $SP_SEED
+check "fill $PG's windows (seed $PG_SEED)" windows fill "$PG" $PG_SIZE $PG_SEED
+for v in "P1 $P1 $P1_SIZE $P1_SEED" "P2 $P2 $P2_SIZE $P2_SEED" \
+	 "SP $SP $SP_SIZE $SP_SEED" "PG $PG $PG_SIZE $PG_SEED"; do
+	set -- $v
+	check "$2 reads back its own data" windows check "$2" "$3" "$4"
+done
+check "daxctl list shows four enabled devices" \
+	test "$(daxctl list -r "$REGION" -D | grep -c '"chardev"')" = 4
+
+dmesg > /tmp/dmesg.out
+if grep -q "Call Trace\|WARNING:\|BUG:" /tmp/dmesg.out; then
+	not_ok "kernel log clean"
+	diag /tmp/dmesg.out
+else
+	ok "kernel log clean"
+fi
