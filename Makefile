@@ -7,7 +7,9 @@
 #   make check          install what is missing, build, run every test
 #   make demo           install what is missing, build, boot the demo VM
 #   make intree-check   prove the in-tree form builds in Debian's 6.1 source
-#   make unit-check, make guest-check: one part of make check
+#   make unit-check, make guest-check, make carve-check: one part of make check
+#   make bench          first-touch, fault and memmap figures per alignment,
+#                       from one QEMU boot per kernel (BENCH_KVER=K: only K)
 #   make clean
 
 BUILD   ?= $(CURDIR)/build
@@ -17,7 +19,7 @@ SOURCES := Kbuild drivers include compat
 
 export BUILD
 
-.PHONY: all modules tests deps check unit-check guest-check demo intree-check clean
+.PHONY: all modules tests deps check unit-check guest-check carve-check bench demo intree-check clean
 
 all: modules tests
 
@@ -49,8 +51,20 @@ guest-check: all
 	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/guest --module-dir $(BUILD) \
 		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
 
+carve-check: all
+	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/carve --module-dir $(BUILD) \
+		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools --bar-size 2G
+
 intree-check:
 	scripts/intree-check.sh
+
+# A benchmark, not a test: a table of figures from emulated machines.
+# P2PDAX_BUILD, if set, moves the QEMU work directories (as for run-suite.sh).
+BENCH_KVER ?=
+bench: modules
+	$(MAKE) -C tests/bench O=$(BUILD)/tests
+	P2PDAX_BUILD="$${P2PDAX_BUILD:-$(BUILD)}" tests/bench/bench.sh --module-dir $(BUILD) \
+		--bin $(BUILD)/tests/bench $(foreach k,$(BENCH_KVER),--kver $(k))
 
 # Everything, from a fresh machine: the packages, the build, every test.
 check: deps

@@ -34,7 +34,7 @@
  * own: it binds only to devices named through driver_override or the "ids"
  * module parameter.
  *
- * Two properties of the dax core on the kernels this supports shape the
+ * Three properties of the dax core on the kernels this supports shape the
  * code:
  *
  * - Caching follows the memory type reserved for the range when its pages
@@ -46,6 +46,11 @@
  *   use-after-free. A dax bus notifier holds the page maps of a region while
  *   one of its devices is being torn down, and lets the teardown free them
  *   only once no page is pinned any more (see dax_pci_p2p_drain_work()).
+ * - The core places devices first-fit and checks their sizes, not their
+ *   starts, against their alignment, and it would online the memory as
+ *   System RAM for kmem. The same notifier vets every bind of a device of a
+ *   region, and refuses misplaced huge-aligned devices and system-ram mode
+ *   (see dax_pci_p2p_may_bind()).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -836,11 +841,18 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
  * one device (/dev/daxX.Y) that covers all of it; daxctl can then resize the
  * device and carve out more. The range is reserved write-combining when the
  * BAR is prefetchable (and @flags does not ask otherwise), uncached when it
- * is not: user mappings of device memory are never write-back. The region's
- * target node is %NUMA_NO_NODE, so the kmem driver refuses to online the BAR
- * as System RAM. The range is claimed in /proc/iomem under the BAR by a
- * non-busy "dax_pci_p2p" resource, under which device-dax makes its own
- * claims; a range some other user has claimed is refused.
+ * is not: user mappings of device memory are never write-back.
+ *
+ * Every later bind of a device of the region is vetted: binding to kmem
+ * (system-ram mode) is refused, as BAR memory is not coherent System RAM
+ * (the region's target node is also %NUMA_NO_NODE, which kmem refuses), and
+ * so is a device whose alignment is above 2 MiB unless it is in one piece
+ * that starts at a multiple of its alignment: the dax core does not check
+ * that, and such a device's huge pages would map another device's memory.
+ *
+ * The range is claimed in /proc/iomem under the BAR by a non-busy
+ * "dax_pci_p2p" resource, under which device-dax makes its own claims; a
+ * range some other user has claimed is refused.
  *
  * Everything is undone when @pdev's driver unbinds. While a device of the
  * region is torn down, its page map is freed only once no page of it is
