@@ -490,15 +490,19 @@ static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
 	if (dax_pci_p2p_may_bind(p2p, dev, &start))
 		return;
 
+	/* "resource" of a device of the region is inside it, 2 MiB aligned */
 	start = ALIGN_DOWN(start, DAX_PCI_P2P_MIN_ALIGN);
-	if (start < p2p->range.start || start > p2p->range.end)
-		start = p2p->range.start;
 	veto = kzalloc(sizeof(*veto), GFP_KERNEL | __GFP_NOFAIL);
 	veto->parent = &p2p->res;
 	veto->res = __request_region(&p2p->res, start, DAX_PCI_P2P_MIN_ALIGN,
 				     KBUILD_MODNAME " (refused)", 0);
 	if (!veto->res) {
-		/* Someone holds it busy already: the bind fails all the same. */
+		/*
+		 * Busy already, so the driver's own claim of the device's
+		 * memory fails all the same; or the core is not what this
+		 * code expects, which must not go unnoticed.
+		 */
+		dev_err(dev, "cannot hold the refused bind off at %#llx\n", start);
 		kfree(veto);
 		return;
 	}

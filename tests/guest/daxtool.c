@@ -3,7 +3,8 @@
  * daxtool - what the guest shell suite (tests/guest/run.sh) does to a
  * /dev/daxX.Y: write and check the tests/lib/pattern.h pattern through a
  * mapping, hold a mapping across an unbind, hold page references across an
- * unbind, and O_DIRECT between the mapping and a block device.
+ * unbind, O_DIRECT between the mapping and a block device, and keep writing
+ * through a mapping while the device goes away and comes back (churn).
  *
  * Every range [OFF, OFF+LEN) is mapped as [OFF rounded down to the device
  * alignment, OFF+LEN rounded up] MAP_SHARED, and the command works on the
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -56,6 +59,21 @@ static const char usage_text[] =
 "                                 from the mapping to BLKDEV at BLKOFF, zero\n"
 "                                 [DEVOFF+LEN, DEVOFF+2*LEN), pread it back O_DIRECT\n"
 "                                 there and check it; all multiples of 4096\n"
+"  churn DEV OFF LEN SEED STATUSFILE STOPFILE\n"
+"                                 until STOPFILE exists: write the pattern SEED+N\n"
+"                                 at [OFF, OFF+LEN) in round N and check it back;\n"
+"                                 when the device goes away (SIGBUS, or open or\n"
+"                                 mmap failing) reopen and remap DEV (which may\n"
+"                                 be a symlink) once a new device is there (never\n"
+"                                 the lost one's node: see the source), check\n"
+"                                 that the range kept what was written, go on.\n"
+"                                 STATUSFILE is replaced after every map and round\n"
+"                                 with \"MAPS ROUNDS SIGBUS MAPROUNDS\" (MAPROUNDS:\n"
+"                                 rounds since the last map). At the end it\n"
+"                                 prints the counts and what the range holds:\n"
+"                                 \"final seed N at offset 0x... length 0x...\"\n"
+"                                 (two such lines if a round was cut short);\n"
+"                                 exit 1 on a mismatch\n"
 "  write DEV OFF TEXT             store the bytes of TEXT at OFF\n"
 "  dump DEV OFF LEN               print LEN (at most 4096) bytes at OFF in hex\n"
 "                                 and ASCII, like hexdump -C\n"
@@ -478,6 +496,232 @@ out_unmap:
 	return rc;
 }
 
+/*
+ * churn: what the range is known to hold, kept across a SIGBUS, so that the
+ * next mapping of the device can check that nothing was lost or misplaced.
+ * A store that faults does not happen and the pattern is written in
+ * ascending order, so a fill cut short at byte S of the range leaves the new
+ * round's words before S and the previous round's from S on.
+ */
+enum churn_phase { CHURN_IDLE, CHURN_FILL, CHURN_READ, CHURN_VERIFY };
+
+#define CHURN_PAUSE_US		2000	/* between rounds: leave the CPU to the test */
+#define CHURN_RETRY_US		5000	/* between attempts to reopen the device */
+#define CHURN_MAX_REPORTS	10	/* mismatch lines printed at most */
+
+static struct {
+	struct daxdev d;
+	struct daxmap m;
+	volatile enum churn_phase phase;
+	volatile uint64_t fill_seed;	/* the round being written */
+	volatile bool uniform;		/* the whole range holds uniform_seed */
+	volatile uint64_t uniform_seed;
+	/* To check after the next map: [0, split) lo_seed, [split, len) hi_seed. */
+	volatile bool pending, hi_known;
+	volatile uint64_t split, lo_seed, hi_seed;
+	volatile uint64_t maps, rounds, sigbus, maprounds, checked, mismatches, reports;
+	volatile uint64_t enoent, enxio, same_node, other;
+} ch;
+
+static void churn_status(const char *path)
+{
+	char tmp[4096], line[128];
+	int fd, n;
+
+	/* Written aside and renamed: a reader never sees half a line. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	n = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		     ch.maps, ch.rounds, ch.sigbus, ch.maprounds);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) == n)
+		(void)!rename(tmp, path);
+	close(fd);
+}
+
+/* Compare @len bytes at range offset @at with round @seed; count and report. */
+static bool churn_check(uint64_t at, uint64_t len, uint64_t seed, const char *what)
+{
+	uint64_t first_bad = 0;
+	size_t bad;
+
+	if (!len)
+		return true;
+	bad = pattern_check(ch.m.p + at, ch.m.off + at, len, seed, &first_bad);
+	if (!bad)
+		return true;
+	ch.mismatches++;
+	if (ch.reports++ < CHURN_MAX_REPORTS) {
+		printf("churn: %s, map %" PRIu64 ", round seed %" PRIu64 ": ", what, ch.maps, seed);
+		report_mismatch(first_bad, bad);
+		fflush(stdout);
+	}
+	return false;
+}
+
+static void churn_final_part(uint64_t seed, uint64_t off, uint64_t len)
+{
+	if (len)
+		printf("churn: final seed %" PRIu64 " at offset 0x%" PRIx64 " length 0x%" PRIx64 "\n",
+		       seed, off, len);
+}
+
+/* What the range holds at the end, as far as it is known: one line per part. */
+static void churn_final(uint64_t off, uint64_t len)
+{
+	if (ch.pending) {
+		churn_final_part(ch.lo_seed, off, ch.split);
+		if (ch.split < len && ch.hi_known)
+			churn_final_part(ch.hi_seed, off + ch.split, len - ch.split);
+	} else if (ch.uniform) {
+		churn_final_part(ch.uniform_seed, off, len);
+	}
+}
+
+/*
+ * Whether the node @d was opened through is another than the one whose device
+ * went away (@lost: its inode). device_dax (6.1 and 6.12 alike) lets open()
+ * succeed on a device that is already dead but not yet deleted (between
+ * kill_dev_dax() and the removal of its node), with no device behind the
+ * file, and mmap() of that file dereferences NULL in check_vma(): an oops. A
+ * process woken by the SIGBUS of the teardown reopens right in that window,
+ * so churn reopens only a new node: the one of a re-created device.
+ * P2PDAX_CHURN_REOPEN_SAME=1 lets it reopen the old node, to show the bug.
+ */
+static bool churn_new_node(const struct daxdev *d, const struct stat *lost, struct stat *st)
+{
+	if (fstat(d->fd, st))
+		return false;
+	if (getenv("P2PDAX_CHURN_REOPEN_SAME"))
+		return true;
+	return st->st_dev != lost->st_dev || st->st_ino != lost->st_ino;
+}
+
+static int cmd_churn(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	const char *dev, *status, *stop;
+	char err[DAXDEV_ERRLEN], last_err[DAXDEV_ERRLEN] = "";
+	static struct stat lost, cur;	/* static: survive siglongjmp() */
+	uint64_t off, len, seed;
+	int rc;
+
+	if (argc != 7)
+		return cli_usage_error("churn takes DEV OFF LEN SEED STATUSFILE STOPFILE");
+	dev = argv[1];
+	status = argv[5];
+	stop = argv[6];
+	rc = get_range("OFF", argv[2], argv[3], 8, &off, &len);
+	if (!rc)
+		rc = cli_get_num("SEED", argv[4], &seed);
+	if (rc)
+		return rc;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL))
+		return cli_error("sigaction: %s", strerror(errno));
+	ch.d.fd = -1;
+	ch.m.base = MAP_FAILED;
+
+	if (sigsetjmp(bus_jmp, 1)) {
+		char *a = bus_addr, *p = (char *)ch.m.p;
+
+		if (a < p || a >= p + len) {
+			rc = cli_error("churn: SIGBUS at %p, outside [%p, %p) that it touches",
+				       bus_addr, (void *)p, (void *)(p + len));
+			goto out;
+		}
+		ch.sigbus++;
+		switch (ch.phase) {
+		case CHURN_FILL:
+			ch.pending = true;
+			ch.split = (uint64_t)(a - p) & ~(uint64_t)7;
+			ch.lo_seed = ch.fill_seed;
+			ch.hi_known = ch.uniform;
+			ch.hi_seed = ch.uniform_seed;
+			ch.uniform = false;
+			break;
+		case CHURN_READ:
+		case CHURN_IDLE:
+			ch.pending = ch.uniform;
+			ch.split = len;
+			ch.lo_seed = ch.uniform_seed;
+			break;
+		case CHURN_VERIFY:	/* nothing was written: check it next time */
+			break;
+		}
+		ch.phase = CHURN_IDLE;
+		close_and_unmap(&ch.d, &ch.m);
+	}
+
+	while (access(stop, F_OK)) {
+		if (ch.m.base == MAP_FAILED) {
+			/* The device is gone or not back yet: ENOENT, then ENXIO. */
+			if (!daxdev_open(&ch.d, dev, err) && !churn_new_node(&ch.d, &lost, &cur)) {
+				ch.same_node++;
+				close_and_unmap(&ch.d, &ch.m);
+				usleep(CHURN_RETRY_US);
+				continue;
+			}
+			if (ch.d.fd < 0 || daxdev_map(&ch.d, off, len, &ch.m, err)) {
+				if (errno == ENOENT) {
+					ch.enoent++;
+				} else if (errno == ENXIO || errno == ENODEV) {
+					ch.enxio++;
+				} else {
+					ch.other++;
+					snprintf(last_err, sizeof(last_err), "%s", err);
+				}
+				close_and_unmap(&ch.d, &ch.m);
+				usleep(CHURN_RETRY_US);
+				continue;
+			}
+			ch.maps++;
+			ch.maprounds = 0;
+			lost = cur;	/* the node to stay away from once this one goes */
+			churn_status(status);
+			if (ch.pending) {
+				ch.phase = CHURN_VERIFY;
+				if (churn_check(0, ch.split, ch.lo_seed, "after a remap") &&
+				    (!ch.hi_known ||
+				     churn_check(ch.split, len - ch.split, ch.hi_seed, "after a remap")))
+					ch.checked++;
+				ch.phase = CHURN_IDLE;
+				ch.pending = false;
+				ch.uniform = ch.split == len;
+				ch.uniform_seed = ch.lo_seed;
+			}
+		}
+		ch.fill_seed = seed + ch.rounds;
+		ch.phase = CHURN_FILL;
+		pattern_fill(ch.m.p, off, len, ch.fill_seed);
+		daxdev_barrier();
+		ch.uniform_seed = ch.fill_seed;
+		ch.uniform = true;
+		ch.phase = CHURN_READ;
+		churn_check(0, len, ch.fill_seed, "read back");
+		ch.phase = CHURN_IDLE;
+		ch.rounds++;
+		ch.maprounds++;
+		churn_status(status);
+		usleep(CHURN_PAUSE_US);
+	}
+	rc = ch.mismatches ? EXIT_FAILURE : 0;
+	if (!ch.rounds)
+		rc = cli_error("churn: no round completed");
+out:
+	close_and_unmap(&ch.d, &ch.m);
+	printf("churn: %" PRIu64 " rounds, %" PRIu64 " maps, %" PRIu64 " SIGBUS, %" PRIu64
+	       " remaps found the data kept, %" PRIu64 " mismatches\n",
+	       ch.rounds, ch.maps, ch.sigbus, ch.checked, ch.mismatches);
+	printf("churn: reopen attempts failed: %" PRIu64 " no device (ENOENT), %" PRIu64
+	       " device going or gone (ENXIO/ENODEV), %" PRIu64 " the lost device's node, %"
+	       PRIu64 " other%s%s\n", ch.enoent, ch.enxio, ch.same_node, ch.other,
+	       ch.other ? ", the last: " : "", last_err);
+	churn_final(off, len);
+	return rc;
+}
+
 /* Text for people to read: the demo writes a message and shows the bytes. */
 static int cmd_write(int argc, char **argv)
 {
@@ -547,6 +791,7 @@ int main(int argc, char **argv)
 		{ "hold", cmd_hold },
 		{ "pin", cmd_pin },
 		{ "odirect", cmd_odirect },
+		{ "churn", cmd_churn },
 		{ "write", cmd_write },
 		{ "dump", cmd_dump },
 	};
