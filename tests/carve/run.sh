@@ -91,17 +91,21 @@ sysfs_einval() {
 	fi
 }
 
-# mmap_test DEV: the kselftest mmap contract on DEV; its TAP as comments, one
-# line for its result (its variants for other alignments skip).
+# mmap_test DEV [TEARDOWN]: the kselftest mmap contract on DEV, and with
+# TEARDOWN (disable,destroy,unbind) what happens to a mapping when the
+# device goes away; its TAP as comments, one line for its result (its
+# variants for other alignments skip).
 mmap_test() {
-	P2PDAX_DEV=/dev/$1 P2PDAX_SEED=7 dax_mmap_test >/tmp/mmap.tap 2>&1
+	align=$(printf %#x "$(attr "$1" align)")
+	P2PDAX_DEV=/dev/$1 P2PDAX_SEED=7 P2PDAX_TEARDOWN=${2:-} dax_mmap_test >/tmp/mmap.tap 2>&1
 	rc=$?
 	diag /tmp/mmap.tap
 	summary=$(grep '^# Totals:' /tmp/mmap.tap)
+	what="dax_mmap_test on $1 (align $align)${2:+, teardown $2}"
 	if [ $rc = 0 ]; then
-		ok "dax_mmap_test on $1 (align $(printf %#x $(attr "$1" align))): ${summary#\# }"
+		ok "$what: ${summary#\# }"
 	else
-		not_ok "dax_mmap_test on $1 (align $(printf %#x $(attr "$1" align))): exit $rc, ${summary#\# }"
+		not_ok "$what: exit $rc, ${summary#\# }"
 	fi
 }
 
@@ -190,11 +194,23 @@ check "$R2 maps what the old device at the same offset wrote" \
 	daxtool check "/dev/$R2" 0 $WIN $L4_SEED
 check "dax0.0 still holds its data" windows check dax0.0 $L0_SIZE $L0_SEED
 
+# --------------------------------------------- the device goes away
+
+# A mapping gets SIGBUS when its device is disabled, destroyed (a scratch
+# device in the 256M left) or its PCI driver unbound; after enable or rebind
+# the device works again. The unbind comes last: the rebind brings the region
+# back as one device over the whole BAR.
+mmap_test "$R4" disable,destroy
+mmap_test "$R2" disable,destroy
+mmap_test dax0.0 disable,unbind
+REGION=$(region_id "$IV")
+SEED=dax$REGION.0
+placed "after the rebind" $SEED 0 $BAR_SIZE $G
+
 # -------------------------------------------------------------- placement
 
-check "destroy $R2 and $R4" destroy "$R2" "$R4"
-check "disable dax0.0" daxctl disable-device dax0.0
-check "reconfigure-device -s 0 dax0.0 (the region is empty)" daxctl reconfigure-device -s 0 dax0.0
+check "disable $SEED" daxctl disable-device $SEED
+check "reconfigure-device -s 0 $SEED (the region is empty)" daxctl reconfigure-device -s 0 $SEED
 check "create-device -s 256M -a 2M" create P1 256M 2M
 check "create-device -s 256M -a 4K" create P2 256M 4K
 placed "first" "$P1" $P1_OFF $P1_SIZE $P1_ALIGN

@@ -48,8 +48,14 @@ patterns=(
 	'hung_task'
 	'blocked for more than'
 	'UBSAN:'
+	# page table corruption (pgd_clear_bad() and friends), e.g. an
+	# mremap of a populated 1 GiB dax mapping on 6.1
+	'bad pgd'
+	'bad p4d'
+	'bad pud'
+	'bad pmd'
 )
-desc='kernel log has no Call Trace / BUG: / WARNING: / Oops / Kernel panic / general protection / hung task'
+desc='kernel log has no Call Trace / BUG: / WARNING: / Oops / Kernel panic / general protection / hung task / bad page table'
 
 # tap_escape TEXT: a "#" in a description would start a TAP directive.
 tap_escape() {
