@@ -7,7 +7,7 @@
 #   make check          install what is missing, build, run every test
 #   make demo           install what is missing, build, boot the demo VM
 #   make intree-check   prove the in-tree form builds in Debian's 6.1 source
-#   make unit-check, make guest-check, make carve-check: one part of make check
+#   make unit-check, guest-check, carve-check, stress-check: one part of make check
 #   make bench          first-touch, fault and memmap figures per alignment,
 #                       from one QEMU boot per kernel (BENCH_KVER=K: only K)
 #   make clean
@@ -19,7 +19,7 @@ SOURCES := Kbuild drivers include compat
 
 export BUILD
 
-.PHONY: all modules tests deps check unit-check guest-check carve-check bench demo intree-check clean
+.PHONY: all modules tests deps check unit-check guest-check carve-check stress-check bench demo intree-check clean
 
 all: modules tests
 
@@ -54,6 +54,10 @@ guest-check: all
 carve-check: all
 	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/carve --module-dir $(BUILD) \
 		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools --bar-size 2G
+
+stress-check: all
+	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/stress --module-dir $(BUILD) \
+		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
 
 intree-check:
 	scripts/intree-check.sh

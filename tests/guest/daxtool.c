@@ -595,6 +595,7 @@ static bool churn_new_node(const struct daxdev *d, const struct stat *lost, stru
 		return false;
 	if (getenv("P2PDAX_CHURN_REOPEN_SAME"))
 		return true;
+	/* devtmpfs numbers its inodes with get_next_ino(): never reused soon. */
 	return st->st_dev != lost->st_dev || st->st_ino != lost->st_ino;
 }
 
@@ -652,6 +653,7 @@ static int cmd_churn(int argc, char **argv)
 		}
 		ch.phase = CHURN_IDLE;
 		close_and_unmap(&ch.d, &ch.m);
+		churn_status(status);
 	}
 
 	while (access(stop, F_OK)) {

@@ -43,6 +43,10 @@ expect "daxtool pin: missing RELEASEFILE: exit 2" 2 'pin takes DEV OFF LEN READY
 	"$D" pin /dev/dax0.0 0 64K "$T/r"
 expect "daxtool pin: garbage P2PDAX_SEED: exit 2" 2 "P2PDAX_SEED 'zz' is not a number" \
 	env P2PDAX_SEED=zz "$D" pin /dev/dax0.0 0 64K "$T/r" "$T/q"
+expect "daxtool churn: missing STOPFILE: exit 2" 2 'churn takes DEV OFF LEN SEED STATUSFILE STOPFILE' \
+	"$D" churn /dev/dax0.0 0 1M 1 "$T/st"
+expect "daxtool churn: garbage SEED: exit 2" 2 "SEED 'x' is not a number" \
+	"$D" churn /dev/dax0.0 0 1M x "$T/st" "$T/stop"
 expect "daxtool odirect: LEN not a multiple of 4096: exit 2" 2 'multiples of 4096' \
 	"$D" odirect /dev/dax0.0 0 1000 "$T/plain" 0 1
 expect "daxtool odirect: BLKOFF not a multiple of 4096: exit 2" 2 'BLKOFF .* multiple of 4096' \
@@ -179,6 +183,76 @@ else
 	not_ok "pin: READYFILE appears (second run)"
 	diag "$T/pin.out"
 fi
+
+# ------------------------------------------------------------------- churn
+# status_is FILE MAPS MINROUNDS: FILE says MAPS maps and at least MINROUNDS rounds.
+status_is() {
+	read -r m r _ mr < "$1" && [ "$m" = "$2" ] && [ "$r" -ge "$3" ] && [ "$mr" -ge 1 ]
+}
+
+rm -f "$T/st" "$T/stop"
+"$D" churn "$dev" 2M 1M 100 "$T/st" "$T/stop" > "$T/churn.out" 2>&1 &
+cp=$!
+pids="$pids $cp"
+if wait_for 100 status_is "$T/st" 1 3; then
+	ok "churn: maps once, rounds go on, STATUSFILE says so"
+	touch "$T/stop"
+	wait_for 100 sh -c "! kill -0 $cp" || kill $cp
+	wait $cp
+	rc=$?
+	seed=$(sed -n 's/^churn: final seed \([0-9]*\) at offset 0x200000 length 0x100000$/\1/p' "$T/churn.out")
+	if [ $rc = 0 ] && grep -Eq '^churn: [0-9]+ rounds, 1 maps, 0 SIGBUS, 0 remaps found the data kept, 0 mismatches$' \
+		"$T/churn.out" && [ -n "$seed" ] && [ "$seed" -gt 100 ]; then
+		ok "churn: STOPFILE ends it, exit 0, reports the counts and the final seed"
+		expect "churn: the range holds the final round's pattern" 0 '^ok$' "$P" check "$dev" 2M 1M "$seed"
+		expect "churn: and nothing after it" 0 '^ok$' "$P" zero "$dev" 3M 1M
+	else
+		not_ok "churn: STOPFILE ends it, exit 0, reports the counts and the final seed (exit $rc)"
+		diag "$T/churn.out"
+	fi
+else
+	not_ok "churn: maps once, rounds go on, STATUSFILE says so"
+	diag "$T/churn.out"
+fi
+
+# The file's stand-in for a teardown: truncate it (SIGBUS), then move a new
+# file, all zero, in its place (a re-created device that lost the data).
+rm -f "$T/st" "$T/stop"
+"$D" churn "$dev" 2M 1M 7 "$T/st" "$T/stop" > "$T/churn.out" 2>&1 &
+cp=$!
+pids="$pids $cp"
+if wait_for 100 status_is "$T/st" 1 1; then
+	truncate -s 1M "$dev"
+	sleep 0.3
+	if kill -0 $cp 2>/dev/null && status_is "$T/st" 1 1 && read -r _ _ sb _ < "$T/st" && [ "$sb" = 1 ]; then
+		ok "churn: survives SIGBUS and does not remap the node it lost"
+	else
+		not_ok "churn: survives SIGBUS and does not remap the node it lost"
+		diag "$T/st" "$T/churn.out"
+	fi
+	truncate -s 64M "$dev.new"	# made while $dev exists: another inode
+	mv "$dev.new" "$dev"
+	if wait_for 100 status_is "$T/st" 2 1; then
+		ok "churn: remaps the new node"
+	else
+		not_ok "churn: remaps the new node"
+	fi
+	touch "$T/stop"
+	wait_for 100 sh -c "! kill -0 $cp" || kill $cp
+	wait $cp
+	rc=$?
+	if [ $rc = 1 ] && grep -Eq '^churn: after a remap, map 2, round seed [0-9]+: mismatch: first bad offset 0x[0-9a-f]+, [0-9]+ bad words$' \
+		"$T/churn.out" && grep -Eq ' 2 maps, 1 SIGBUS, 0 remaps found the data kept, 1 mismatches$' "$T/churn.out"; then
+		ok "churn: data lost across the remap is a mismatch, exit 1"
+	else
+		not_ok "churn: data lost across the remap is a mismatch, exit 1 (exit $rc)"
+		diag "$T/churn.out"
+	fi
+else
+	not_ok "churn: maps (second run)"
+	diag "$T/churn.out"
+fi
+truncate -s 64M "$dev"
 
 # ----------------------------------------------------------------- odirect
 truncate -s 64M "$T/nvme.img"
