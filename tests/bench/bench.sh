@@ -10,20 +10,10 @@
 # within one run, not with real hardware.
 set -euo pipefail
 
-PROG=${0##*/}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-
-die() {
-	echo "$PROG: $*" >&2
-	exit 1
-}
-
-bad_usage() {
-	echo "$PROG: $*" >&2
-	echo "Try '$PROG --help'." >&2
-	exit 2
-}
+# shellcheck source=../qemu/common.sh
+. "$ROOT/tests/qemu/common.sh"
 
 usage() {
 	cat <<EOF

@@ -35,61 +35,12 @@
 set -u
 cd /tests || exit 1
 
-DRV=dax_pci_p2p
-DRVDIR=/sys/bus/pci/drivers/$DRV
-PARAMS=/sys/module/$DRV/parameters
+. ./lib.sh
+
 BAR=2
 SIZE=$((1 << 30))	# every mapping measured
 KVER=$(uname -r)
 PATH=/tests/bin:$PATH
-
-# Debian's busybox shell runs its own applets before anything in PATH; the
-# module tools must be kmod's, as on a real system (softdeps, error messages).
-modprobe() { /sbin/modprobe "$@"; }
-rmmod() { /sbin/rmmod "$@"; }
-
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
-skip() { echo "ok - $1 # SKIP $2"; }
-diag() { sed 's/^/# /' "$@"; }
-
-# check DESC CMD [ARG...]: one test line for one command, its output as
-# diagnostics when it fails.
-check() {
-	desc=$1
-	shift
-	if "$@" >/tmp/check.out 2>&1; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		diag /tmp/check.out
-	fi
-}
-
-# BDF of the first PCI function with vendor $1 and device $2 (0x... form).
-find_pci() {
-	for d in /sys/bus/pci/devices/*; do
-		if [ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ]; then
-			basename "$d"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# wait_for TIMEOUT_S CMD...: poll CMD every 0.1 s.
-wait_for() {
-	n=$(($1 * 10))
-	shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-
-region_id() { cat "/sys/bus/pci/devices/$IV/dax_region/id"; }
-dax_ready() { [ -e "/sys/bus/dax/devices/$1/driver" ] && [ -c "/dev/$1" ]; }
 
 # bytes ALIGN: 4K -> 4096 and so on.
 bytes() {
@@ -249,7 +200,7 @@ for A in 4K 2M 1G; do
 		continue
 	fi
 	t1=$(uptime_cs)
-	DAX=dax$(region_id).0
+	DAX=dax$(region_id "$IV").0
 	if ! wait_for 60 dax_ready "$DAX"; then
 		not_ok "bind with align=$A: /dev/$DAX ready"
 		echo "$IV" > $DRVDIR/unbind

@@ -7,19 +7,8 @@
 set -u
 here=$(dirname "$0")
 . "$here/layout.sh"
-patcheck=${P2PDAX_BUILD:-$here/../../build}/tests/tools/patcheck
+. "$here/../qemu/host-lib.sh"
 bar=$1/bar.img
-
-t() {
-	desc=$1
-	shift
-	if out=$("$patcheck" "$@" 2>&1); then
-		echo "ok - host: $desc"
-	else
-		echo "not ok - host: $desc"
-		echo "$out" | sed 's/^/# /'
-	fi
-}
 
 # windows NAME OFF SIZE SEED: the device's first and last WIN bytes.
 windows() {

@@ -7,20 +7,9 @@
 set -u
 here=$(dirname "$0")
 . "$here/layout.sh"
-patcheck=${P2PDAX_BUILD:-$here/../../build}/tests/tools/patcheck
+. "$here/../qemu/host-lib.sh"
 bar=$1/bar.img
 nvme=$1/nvme.img
-
-t() {
-	desc=$1
-	shift
-	if out=$("$patcheck" "$@" 2>&1); then
-		echo "ok - host: $desc"
-	else
-		echo "not ok - host: $desc"
-		echo "$out" | sed 's/^/# /'
-	fi
-}
 
 t "bar.img holds the guest's seed $A_SEED at $A_OFF" check "$bar" $A_OFF $A_LEN $A_SEED
 t "bar.img holds the guest's seed $B_SEED at $B_OFF" check "$bar" $B_OFF $B_LEN $B_SEED

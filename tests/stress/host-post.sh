@@ -11,28 +11,12 @@
 set -u
 here=$(dirname "$0")
 . "$here/layout.sh"
-# The tools are built under the project's build/ even when the harness's
-# work directories are elsewhere (P2PDAX_BUILD).
-patcheck=$here/../../build/tests/tools/patcheck
-[ -x "$patcheck" ] || patcheck=${P2PDAX_BUILD:-}/tests/tools/patcheck
+. "$here/../qemu/host-lib.sh"
 bar=$1/bar.img
 results=${P2PDAX_RESULTS:-$1/results.tap}
 size=${P2PDAX_BAR_SIZE:-$(stat -c %s "$bar")}
 stress_layout "$size"
 
-ok() { echo "ok - host: $*"; }
-not_ok() { echo "not ok - host: $*"; }
-
-t() {
-	desc=$1
-	shift
-	if out=$("$patcheck" "$@" 2>&1); then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		echo "$out" | sed 's/^/# /'
-	fi
-}
 
 mapfile -t expects < <(tr -d '\r' < "$results" 2>/dev/null | sed -n 's/^# bar-expect //p')
 

@@ -24,8 +24,7 @@ set -u
 cd /tests || exit 1
 . ./layout.sh
 
-DRV=dax_pci_p2p
-DRVDIR=/sys/bus/pci/drivers/$DRV
+. ./lib.sh
 CYCLES=100
 SAMPLE_AT=10		# first memory sample; the second is at $CYCLES
 OP_TIMEOUT=60		# s, for one bind, unbind or daxctl command
@@ -52,55 +51,9 @@ SUNRECLAIM_BOUND_KB=512
 MEMFREE_BOUND_KB=8192
 MEMMAP_BOUND_PAGES=0
 
-# Debian's busybox shell runs its own applets before anything in PATH; the
-# module tools must be kmod's.
-modprobe() { /sbin/modprobe "$@"; }
-rmmod() { /sbin/rmmod "$@"; }
-
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
-skip() { echo "ok - $1 # SKIP $2"; }
-diag() { sed 's/^/# /' "$@"; }
-
-# check DESC CMD [ARG...]: one test line for one command, its output as
-# diagnostics when it fails.
-check() {
-	desc=$1
-	shift
-	if "$@" >/tmp/check.out 2>&1; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		diag /tmp/check.out
-	fi
-}
-
 # bounded CMD [ARG...]: CMD killed after $OP_TIMEOUT s (status 137). A task
 # stuck in the kernel survives SIGKILL, but the suite goes on and says so.
 bounded() { timeout -s KILL $OP_TIMEOUT "$@"; }
-
-# wait_for TIMEOUT_S CMD...: poll CMD every 0.05 s.
-wait_for() {
-	n=$(($1 * 20))
-	shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.05
-	done
-}
-
-exited() { ! kill -0 "$1" 2>/dev/null; }
-
-find_pci() {
-	for d in /sys/bus/pci/devices/*; do
-		if [ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ]; then
-			basename "$d"
-			return 0
-		fi
-	done
-	return 1
-}
 
 # Uptime in centiseconds, without a fork.
 now_cs() {
@@ -110,9 +63,7 @@ now_cs() {
 # secs CS: "12.34"
 secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 
-bound_to_us() { [ "$(basename "$(readlink "/sys/bus/pci/devices/$IV/driver")")" = $DRV ]; }
 unbound() { [ ! -e "/sys/bus/pci/devices/$IV/driver" ]; }
-dax_ready() { [ -e "/sys/bus/dax/devices/$1/driver" ] && [ -c "/dev/$1" ]; }
 dax_gone() { [ ! -e "/sys/bus/dax/devices/$1" ] && [ ! -e "/dev/$1" ]; }
 
 # churn_caught_up STATUSFILE MAPS: the churn process has mapped the device
@@ -243,7 +194,7 @@ echo "# kernel $(uname -r), ivshmem $IV, BAR2 $((BAR_SIZE >> 20)) MiB, $(nproc) 
 # align=2M: the layout's sizes are multiples of 2 MiB; the automatic choice
 # would be 1 GiB for a 1 GiB-aligned BAR of 1 GiB or more.
 check "modprobe $DRV ids=1af4:1110 align=2M" bounded /sbin/modprobe $DRV ids=1af4:1110 align=2M
-if ! wait_for $WAIT bound_to_us; then
+if ! wait_for $WAIT bound_to_us "$IV"; then
 	not_ok "$DRV bound to $IV after modprobe"
 	exit 1
 fi
@@ -270,7 +221,7 @@ while [ -z "$fail1" ] && [ $done1 -lt $CYCLES ]; do
 		fail1="cycle $i: $IV still bound or $DAX still there after unbind"
 	elif ! bounded sh -c "echo $IV > $DRVDIR/bind" 2>/tmp/op.err; then
 		fail1="cycle $i: bind failed: $(cat /tmp/op.err)"
-	elif ! bound_to_us; then
+	elif ! bound_to_us "$IV"; then
 		fail1="cycle $i: $IV not bound to $DRV after bind"
 	else
 		REG=$(cat "/sys/bus/pci/devices/$IV/dax_region/id")
@@ -329,7 +280,7 @@ create_new() {
 
 if [ "$CARVE" = 0 ]; then
 	skip "create/destroy loop" "a ${BAR_SIZE}-byte BAR is too small to carve (needs 8 MiB)"
-elif ! bound_to_us || ! dax_ready "$DAX"; then
+elif ! bound_to_us "$IV" || ! dax_ready "$DAX"; then
 	not_ok "create/destroy loop: $DAX not available after the bind/unbind loop"
 else
 	check "daxctl disable-device $DAX" bounded daxctl disable-device "$DAX"

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the suites' host-side hooks (host-post.sh), which run on the
+# host with the environment run-suite.sh documents. Source it with
+# ". $here/../qemu/host-lib.sh".
+#
+# $patcheck: the host-side pattern checker. The tools are built under the
+# project's build/ even when the harness's work directories are elsewhere
+# (P2PDAX_BUILD).
+patcheck=$(dirname "$0")/../../build/tests/tools/patcheck
+[ -x "$patcheck" ] || patcheck=${P2PDAX_BUILD:-}/tests/tools/patcheck
+
+ok() { echo "ok - host: $*"; }
+not_ok() { echo "not ok - host: $*"; }
+
+# t DESC ARGS...: one test line for "patcheck ARGS...", its output as
+# diagnostics when it fails.
+t() {
+	desc=$1
+	shift
+	if out=$("$patcheck" "$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "$out" | sed 's/^/# /'
+	fi
+}
