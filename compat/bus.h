@@ -46,7 +46,6 @@ struct dev_dax_data {
 };
 
 struct dev_dax *devm_create_dev_dax(struct dev_dax_data *data);
-void kill_dev_dax(struct dev_dax *dev_dax);
 
 #ifdef DAX_PCI_P2P_HAVE_DAX_REGION_PUT
 void dax_region_put(struct dax_region *dax_region);

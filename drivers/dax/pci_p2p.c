@@ -59,6 +59,7 @@
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/list.h>
+#include <linux/memory_hotplug.h>
 #include <linux/memregion.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
@@ -67,6 +68,7 @@
 #include <linux/numa.h>
 #include <linux/pci.h>
 #include <linux/percpu-refcount.h>
+#include <linux/pm_domain.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -139,21 +141,6 @@ struct dax_pci_p2p_pgmap {
 	struct dev_pagemap *pgmap;
 };
 
-/**
- * struct dax_pci_p2p_veto - a bind of a dax device that must not succeed
- * @list: entry in dax_pci_p2p_vetoes
- * @dev: the dax device being bound
- * @parent: the region's marker resource, parent of @res
- * @res: busy claim on the start of @dev's memory, which makes the driver's
- *	own claim, and with it the bind, fail
- */
-struct dax_pci_p2p_veto {
-	struct list_head list;
-	struct device *dev;
-	struct resource *parent;
-	struct resource *res;
-};
-
 /* Protects the lists; taken inside the dax bus notifier. */
 static DEFINE_MUTEX(dax_pci_p2p_lock);
 /*
@@ -164,16 +151,8 @@ static DEFINE_MUTEX(dax_pci_p2p_lock);
 static DEFINE_MUTEX(dax_pci_p2p_bus_lock);
 static LIST_HEAD(dax_pci_p2p_regions);
 static LIST_HEAD(dax_pci_p2p_drains);
-static LIST_HEAD(dax_pci_p2p_vetoes);
 /* const in later kernels: take the type of struct device's own pointer */
 static typeof_member(struct device, bus) dax_pci_p2p_dax_bus;
-/*
- * Where struct dev_dax keeps its struct device, learned from the first
- * device the dax core makes here: devm_create_dev_dax() returns the one, the
- * dax bus shows the other. The layout is private to the core and has changed
- * within stable series, so it is not compiled in. -1 until known.
- */
-static long dax_pci_p2p_dev_offset = -1;
 static struct workqueue_struct *dax_pci_p2p_wq;
 
 static struct dax_pci_p2p *dax_pci_p2p_lookup(struct device *dev)
@@ -379,7 +358,9 @@ static void dax_pci_p2p_drain_finish(struct device *dev)
  * device's placement in structures private to it, and sysfs is its interface
  * for them. "resource" (start of the first range) and "align" take no lock
  * in their show methods, so they can be read here under the device lock that
- * a bind holds, and they cannot change while it is held.
+ * a bind holds. Size and alignment cannot change once the bind has set
+ * dev->driver; a "mapping" write can still add a range (the core does not
+ * check for a driver there), which only root can do.
  */
 static int dax_pci_p2p_dax_attr(struct device *dev, const char *name, u64 *val)
 {
@@ -419,14 +400,15 @@ static int dax_pci_p2p_count_mapping(struct device *dev, void *data)
 }
 
 /*
- * Whether @dev may be bound to its driver now; if not, say why and return
- * false, with @start set to where a claim stops the bind.
+ * Whether @dev may be bound to its driver now: 0, or after saying why,
+ * -EPERM (system-ram mode) or -EINVAL (misplaced).
  *
  * System RAM (kmem): BAR memory is device memory behind PCIe, not memory the
  * CPU caches coherently. Onlined as System RAM it would be mapped write-back
  * against the range's reserved memory type, the page allocator would hand it
  * to the kernel and to every process, and nothing could take it back out
- * safely. No BAR qualifies, so there is no opt-in.
+ * safely. No BAR qualifies, so there is no opt-in. (kmem would also refuse
+ * the region's NUMA_NO_NODE target, with a message that does not say why.)
  *
  * Placement (device_dax): the dax core checks a device's range lengths
  * against its alignment, but not their starts, and allocates first-fit. A
@@ -435,114 +417,100 @@ static int dax_pci_p2p_count_mapping(struct device *dev, void *data)
  * another device. Starts are always 2 MiB aligned (the region's start and
  * every length are), so only alignments above that can go wrong. The start
  * of a device's first range is all sysfs shows without a lock, so a device
- * in several pieces is refused at such alignments.
+ * in several pieces is refused at such alignments. A device without any
+ * range has size 0, which the dax bus refuses to probe by itself; the
+ * region's first device gets its range only after it is added, and it
+ * starts at the region's start with the region's alignment.
  */
-static bool dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
-				 u64 *start)
+static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev)
 {
 	struct pci_dev *pdev = p2p->pdev;
-	u64 align, off;
+	u64 align, start;
 	int nr = 0;
 
-	*start = p2p->range.start;
 	if (!strcmp(dev->driver->name, "kmem")) {
 		dev_err_ratelimited(dev, "system-ram mode refused: %s BAR%d is device memory, not coherent System RAM; keep it as devdax: daxctl reconfigure-device --mode=devdax %s\n",
 				    pci_name(pdev), p2p->bar, dev_name(dev));
-		return false;
+		return -EPERM;
 	}
-
-	if (dax_pci_p2p_dax_attr(dev, "align", &align) ||
-	    dax_pci_p2p_dax_attr(dev, "resource", start)) {
-		dev_err_ratelimited(dev, "not enabled: cannot read its alignment and start from the dax core to check its placement\n");
-		return false;
-	}
-	if (align <= DAX_PCI_P2P_MIN_ALIGN)
-		return true;
 
 	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
-	off = *start - pci_resource_start(pdev, p2p->bar);
+	if (!nr)
+		return 0;
+	if (dax_pci_p2p_dax_attr(dev, "align", &align) ||
+	    dax_pci_p2p_dax_attr(dev, "resource", &start)) {
+		dev_err_ratelimited(dev, "not enabled: cannot read its alignment and start from the dax core to check its placement\n");
+		return -EINVAL;
+	}
+	if (align <= DAX_PCI_P2P_MIN_ALIGN)
+		return 0;
 	if (nr > 1) {
 		dev_err_ratelimited(dev, "not enabled: it is in %d pieces, and only the first one's placement can be checked at alignment %#llx; destroy it and create it again where it fits in one piece\n",
 				    nr, align);
-		return false;
+		return -EINVAL;
 	}
-	if (!IS_ALIGNED(*start, align)) {
+	if (!IS_ALIGNED(start, align)) {
 		dev_err_ratelimited(dev, "not enabled: it starts at BAR%d offset %#llx, not a multiple of its alignment %#llx, so its huge pages would map another device's memory; destroy it and create devices of this alignment before smaller ones, or give it a smaller alignment\n",
-				    p2p->bar, off, align);
-		return false;
+				    p2p->bar,
+				    start - pci_resource_start(pdev, p2p->bar),
+				    align);
+		return -EINVAL;
 	}
-	return true;
+	return 0;
 }
 
 /*
- * Called before @dev, a dax device of @p2p, is bound to a driver. The bus
- * notifier cannot fail a bind, so a refusal takes a busy claim on the
- * first 2 MiB of the device's memory: device_dax and kmem claim the range
- * themselves before they map it, and fail with -EBUSY. The claim goes away
- * with the bind attempt (dax_pci_p2p_unveto()).
+ * A bus notifier cannot fail a bind, but the device's PM domain can: the
+ * driver core activates it after the BIND_DRIVER notification and before
+ * the driver's probe, and a failure there ends the bind with that error
+ * (really_probe()). A refused bind gets one of these domains for its length
+ * only, from BIND_DRIVER to NOT_BOUND, under the device lock; they have no
+ * power management operations. Neither device_dax nor kmem then run at all:
+ * no claim, no page map, nothing to undo, and daxctl sees the errno.
  */
+static int dax_pci_p2p_no_ram(struct device *dev)
+{
+	return -EPERM;
+}
+
+static int dax_pci_p2p_misplaced(struct device *dev)
+{
+	return -EINVAL;
+}
+
+static struct dev_pm_domain dax_pci_p2p_refuse_ram = {
+	.activate = dax_pci_p2p_no_ram,
+};
+
+static struct dev_pm_domain dax_pci_p2p_refuse_placement = {
+	.activate = dax_pci_p2p_misplaced,
+};
+
+/* Called before @dev, a dax device of @p2p, is bound to a driver. */
 static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
 {
-	struct dax_pci_p2p_veto *veto;
-	u64 start;
+	int rc = dax_pci_p2p_may_bind(p2p, dev);
 
-	lockdep_assert_held(&dax_pci_p2p_lock);
-	if (dax_pci_p2p_may_bind(p2p, dev, &start))
+	if (!rc)
 		return;
-
-	/* "resource" of a device of the region is inside it, 2 MiB aligned */
-	start = ALIGN_DOWN(start, DAX_PCI_P2P_MIN_ALIGN);
-	veto = kzalloc(sizeof(*veto), GFP_KERNEL | __GFP_NOFAIL);
-	veto->parent = &p2p->res;
-	veto->res = __request_region(&p2p->res, start, DAX_PCI_P2P_MIN_ALIGN,
-				     KBUILD_MODNAME " (refused)", 0);
-	if (!veto->res) {
-		/*
-		 * Busy already, so the driver's own claim of the device's
-		 * memory fails all the same; or the core is not what this
-		 * code expects, which must not go unnoticed.
-		 */
-		dev_err(dev, "cannot hold the refused bind off at %#llx\n", start);
-		kfree(veto);
+	if (dev->pm_domain) {
+		/* Not the case of any dax device today: say so, loudly. */
+		dev_err(dev, "cannot refuse the bind: the device has a PM domain\n");
 		return;
 	}
-	veto->dev = get_device(dev);
-	list_add(&veto->list, &dax_pci_p2p_vetoes);
+	dev_pm_domain_set(dev, rc == -EPERM ? &dax_pci_p2p_refuse_ram :
+					      &dax_pci_p2p_refuse_placement);
 }
 
-/* Called once the bind of @dev has failed (or, against all odds, not). */
-static void dax_pci_p2p_unveto(struct device *dev)
+/* Called once a bind of @dev has ended, with @bound telling how. */
+static void dax_pci_p2p_bind_done(struct device *dev, bool bound)
 {
-	struct dax_pci_p2p_veto *veto;
-
-	lockdep_assert_held(&dax_pci_p2p_lock);
-	list_for_each_entry(veto, &dax_pci_p2p_vetoes, list) {
-		if (veto->dev == dev) {
-			list_del(&veto->list);
-			__release_region(veto->parent, veto->res->start,
-					 resource_size(veto->res));
-			put_device(veto->dev);
-			kfree(veto);
-			return;
-		}
-	}
-}
-
-/*
- * device_dax's probe points the device at a page map it allocates with devm
- * before it claims the ranges, and only kill_dev_dax(), which a successful
- * probe arranges for the unbind, clears the pointer again. A probe that
- * fails after that (a refused placement does) leaves it dangling: every later
- * probe of the device fails ("pre-populated page map"), and the device's
- * release frees the page map a second time. Clear it the way the core does:
- * kill_dev_dax() of a device that is not bound only marks it dead, which it
- * is.
- */
-static void dax_pci_p2p_forget_pgmap(struct device *dev)
-{
-	if (dax_pci_p2p_dev_offset >= 0)
-		kill_dev_dax((struct dev_dax *)((char *)dev -
-						dax_pci_p2p_dev_offset));
+	if (dev->pm_domain != &dax_pci_p2p_refuse_ram &&
+	    dev->pm_domain != &dax_pci_p2p_refuse_placement)
+		return;
+	if (bound)
+		dev_err(dev, "bound to %s although refused\n", dev->driver->name);
+	dev_pm_domain_set(dev, NULL);
 }
 
 static int dax_pci_p2p_dax_notify(struct notifier_block *nb,
@@ -559,12 +527,8 @@ static int dax_pci_p2p_dax_notify(struct notifier_block *nb,
 			dax_pci_p2p_vet_bind(p2p, dev);
 		break;
 	case BUS_NOTIFY_BOUND_DRIVER:
-		dax_pci_p2p_unveto(dev);
-		break;
 	case BUS_NOTIFY_DRIVER_NOT_BOUND:
-		dax_pci_p2p_unveto(dev);
-		if (dax_pci_p2p_lookup(dev->parent))
-			dax_pci_p2p_forget_pgmap(dev);
+		dax_pci_p2p_bind_done(dev, action == BUS_NOTIFY_BOUND_DRIVER);
 		break;
 	case BUS_NOTIFY_UNBIND_DRIVER:
 		p2p = dax_pci_p2p_lookup(dev->parent);
@@ -591,34 +555,24 @@ static int dax_pci_p2p_match_child(struct device *dev, void *data)
 
 /*
  * The dax bus type is not exported; learn it from the first dax device made
- * here, @dev_dax, and watch its binds and unbinds from then on.
+ * here and watch its binds and unbinds from then on.
  */
-static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev,
-				     struct dev_dax *dev_dax)
+static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
 {
 	struct device *child;
-	long offset;
 	int rc = 0;
 
 	mutex_lock(&dax_pci_p2p_bus_lock);
+	if (dax_pci_p2p_dax_bus)
+		goto out;
 	child = device_find_child(&pdev->dev, NULL, dax_pci_p2p_match_child);
 	if (!child) {
 		rc = -ENODEV;
 		goto out;
 	}
-	offset = (char *)child - (char *)dev_dax;
-	if (offset < 0 || offset >= PAGE_SIZE ||
-	    (dax_pci_p2p_dev_offset >= 0 && offset != dax_pci_p2p_dev_offset)) {
-		rc = -EINVAL;
-		goto out_put;
-	}
-	dax_pci_p2p_dev_offset = offset;
-	if (dax_pci_p2p_dax_bus)
-		goto out_put;
 	rc = bus_register_notifier(child->bus, &dax_pci_p2p_dax_nb);
 	if (!rc)
 		dax_pci_p2p_dax_bus = child->bus;
-out_put:
 	put_device(child);
 out:
 	mutex_unlock(&dax_pci_p2p_bus_lock);
@@ -649,6 +603,7 @@ static int dax_pci_p2p_check_bar(struct pci_dev *pdev, int bar,
 				 unsigned long align)
 {
 	resource_size_t len, start;
+	struct range pluggable;
 	unsigned long flags;
 
 	if (bar < 0 || bar >= PCI_STD_NUM_BARS) {
@@ -700,6 +655,15 @@ static int dax_pci_p2p_check_bar(struct pci_dev *pdev, int bar,
 		p2p_err(pdev, "BAR%d range %#llx+%#llx is not aligned to %#lx: choose a smaller alignment\n",
 			bar, (unsigned long long)offset,
 			(unsigned long long)*size, align);
+		return -EINVAL;
+	}
+	/* Where memory hotplug cannot create pages, device_dax would fail. */
+	pluggable = mhp_get_pluggable_range(true);
+	if (start < pluggable.start || start + *size - 1 > pluggable.end) {
+		p2p_err(pdev, "BAR%d %pR lies outside the physical range the kernel can create pages for (%#llx-%#llx): move the BAR (firmware setting) or boot a kernel with a larger physical address space\n",
+			bar, &pdev->resource[bar],
+			(unsigned long long)pluggable.start,
+			(unsigned long long)pluggable.end);
 		return -EINVAL;
 	}
 	return 0;
@@ -817,7 +781,7 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 		return PTR_ERR(dev_dax);
 	}
 
-	rc = dax_pci_p2p_watch_dax_bus(pdev, dev_dax);
+	rc = dax_pci_p2p_watch_dax_bus(pdev);
 	if (rc) {
 		p2p_err(pdev, "cannot watch dax device teardown (%d), which pinned pages would not survive\n",
 			rc);

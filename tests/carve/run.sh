@@ -158,6 +158,11 @@ refused "reconfigure-device -s 3M of a 2M-aligned device" daxctl reconfigure-dev
 sysfs_einval "size 3M of a 2M-aligned device" $DAXDEVS/$L2/size $((3 * M))
 refused "create-device -s 3M" daxctl create-device -r "$REGION" -s 3M
 refused "create-device -s 4M -a 1G" daxctl create-device -r "$REGION" -s 4M -a 1G
+# The alignment of a disabled device changes with -a, given with -s (daxctl
+# 76 applies -a alone too, but then exits non-zero: "unknown mode").
+check "reconfigure-device -s 512M -a 4K $L2" daxctl reconfigure-device -s 512M -a 4K "$L2"
+check "$L2 is 4K aligned now" test "$(attr "$L2" align)" = 4096
+check "reconfigure-device -s 512M -a 2M $L2 (back)" daxctl reconfigure-device -s 512M -a 2M "$L2"
 check "after the refusals: region still has 256M left" \
 	test "$(cat /sys/bus/pci/devices/$IV/dax_region/available_size)" = $((256 * M))
 # daxctl leaves a refused create's seed device behind with size 0: harmless.
