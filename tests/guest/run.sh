@@ -141,7 +141,9 @@ rc=$?
 diag /tmp/kmem.out
 [ $rc != 0 ] && ok "daxctl reconfigure-device --mode=system-ram --force is refused" ||
 	not_ok "daxctl reconfigure-device --mode=system-ram --force is refused"
-check "kmem says why (invalid target node)" sh -c 'dmesg | grep -q "rejecting DAX region with invalid node"'
+check "the kernel says why, before kmem runs" sh -c \
+	"dmesg | grep -q '$DAX: system-ram mode refused: .* is device memory' && ! dmesg | grep -q 'rejecting DAX region'"
+check "daxctl reports the errno: Operation not permitted" grep -q "Operation not permitted" /tmp/kmem.out
 check "no BAR memory became System RAM" sh -c '! grep -q "System RAM (kmem)" /proc/iomem'
 check "daxctl reconfigure-device --mode=devdax brings the device back" \
 	daxctl reconfigure-device --mode=devdax "$DAX"
