@@ -141,7 +141,7 @@ struct dax_pci_p2p_pgmap {
 	struct dev_pagemap *pgmap;
 };
 
-/* Protects the lists; taken inside the dax bus notifier. */
+/* Protects the two lists; taken inside the dax bus notifier. */
 static DEFINE_MUTEX(dax_pci_p2p_lock);
 /*
  * Serializes the notifier registration, which takes the notifier chain's
