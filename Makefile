@@ -47,17 +47,18 @@ deps:
 unit-check: tests
 	$(MAKE) -C tests/unit O=$(BUILD)/tests check
 
+# One guest suite on every installed kernel, as tests/check.sh runs it.
+RUN_SUITE = P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --module-dir $(BUILD) \
+	--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
+
 guest-check: all
-	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/guest --module-dir $(BUILD) \
-		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
+	$(RUN_SUITE) --suite tests/guest
 
 carve-check: all
-	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/carve --module-dir $(BUILD) \
-		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools --bar-size 2G
+	$(RUN_SUITE) --suite tests/carve --bar-size 2G
 
 stress-check: all
-	P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --suite tests/stress --module-dir $(BUILD) \
-		--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
+	$(RUN_SUITE) --suite tests/stress
 
 intree-check:
 	scripts/intree-check.sh

@@ -4,9 +4,9 @@
 # Every test of the project, as `make check` runs it once everything is
 # built: host unit tests, the in-tree build check, and the QEMU guest suites
 # (guest: the driver; carve: the daxctl lifecycle on a 2 GiB BAR; stress:
-# 100 bind/unbind and create/destroy cycles) on every installed target kernel. Each part prints TAP and its own
-# "N passed, N failed" line; this prints them as they come, then the sum as
-# the last line. Exit status 0 only if every part ran and nothing failed.
+# 100 bind/unbind and create/destroy cycles) on every installed target
+# kernel. Each part prints TAP and its own "N passed, N failed" line; this
+# prints them as they come, then the sum as the last line. Exit status 0 only if every part ran and nothing failed.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -3,11 +3,11 @@
 # host with the environment run-suite.sh documents. Source it with
 # ". $here/../qemu/host-lib.sh".
 #
-# $patcheck: the host-side pattern checker. The tools are built under the
-# project's build/ even when the harness's work directories are elsewhere
-# (P2PDAX_BUILD).
-patcheck=$(dirname "$0")/../../build/tests/tools/patcheck
-[ -x "$patcheck" ] || patcheck=${P2PDAX_BUILD:-}/tests/tools/patcheck
+# $patcheck: the host-side pattern checker, from the build the harness ran
+# (P2PDAX_BUILD), or from the project's build/ when only the harness's work
+# directories were moved elsewhere.
+patcheck=${P2PDAX_BUILD:-}/tests/tools/patcheck
+[ -x "$patcheck" ] || patcheck=$(dirname "$0")/../../build/tests/tools/patcheck
 
 ok() { echo "ok - host: $*"; }
 not_ok() { echo "not ok - host: $*"; }
