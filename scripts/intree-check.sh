@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Prove the in-tree form: splice drivers/dax/{Kconfig,Makefile} entries,
-# pci_p2p.c and include/linux/dax_pci_p2p.h into Debian's linux-source-6.1,
-# configure it like Debian's kernel plus CONFIG_DEV_DAX_PCI_P2P=m, and build
+# pci_p2p.c, include/linux/dax_pci_p2p.h and include/uapi/linux/p2pdax.h into
+# Debian's linux-source-6.1, configure it like Debian's kernel plus CONFIG_DEV_DAX_PCI_P2P=m, and build
 # the object there against the tree's own drivers/dax/bus.h, with sparse and
 # W=1; then run checkpatch --strict on the driver. Prints TAP.
 set -eu
@@ -54,7 +54,8 @@ splice() {
 	{ cat "$src/drivers/dax/Makefile.orig" &&
 	  grep -v '^#' "$root/drivers/dax/Makefile"; } > "$src/drivers/dax/Makefile" &&
 	cp "$root/drivers/dax/pci_p2p.c" "$src/drivers/dax/" &&
-	cp "$root/include/linux/dax_pci_p2p.h" "$src/include/linux/"
+	cp "$root/include/linux/dax_pci_p2p.h" "$src/include/linux/" &&
+	cp "$root/include/uapi/linux/p2pdax.h" "$src/include/uapi/linux/"
 }
 
 configure() {

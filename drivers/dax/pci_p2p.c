@@ -58,10 +58,13 @@
 #include <linux/dax_pci_p2p.h>
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/iommu.h>
+#include <linux/kernfs.h>
 #include <linux/list.h>
 #include <linux/memory_hotplug.h>
 #include <linux/memregion.h>
 #include <linux/memremap.h>
+#include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -71,7 +74,10 @@
 #include <linux/pm_domain.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
+#include <linux/p2pdax.h>
 #include "bus.h"
 
 /*
@@ -102,7 +108,9 @@ static const char * const dax_pci_p2p_caching_names[] = {
  * @pdev: the PCI function that owns the BAR, and parent of the dax region
  * @bar: BAR index
  * @range: physical range of the region, inside the BAR
+ * @id: dax region id, X of its daxX.Y devices
  * @caching: memory type reserved for @range
+ * @persistent: the memory is non-volatile (DAX_PCI_P2P_PERSISTENT)
  * @res: non-busy marker claiming @range under the BAR in /proc/iomem
  */
 struct dax_pci_p2p {
@@ -110,8 +118,40 @@ struct dax_pci_p2p {
 	struct pci_dev *pdev;
 	int bar;
 	struct range range;
+	int id;
 	enum dax_pci_p2p_caching caching;
+	bool persistent;
 	struct resource res;
+};
+
+/**
+ * struct dax_pci_p2p_snap - what the user ABI reports of a region
+ * @pdev: the region's PCI function, referenced
+ * @id: dax region id
+ * @bar: BAR index
+ * @caching: memory type reserved for the region
+ * @persistent: the memory is non-volatile
+ * @prefetchable: the BAR is prefetchable
+ * @bar_start: CPU physical start of the BAR
+ * @bar_len: length of the BAR
+ * @bar_bus: bus address of the BAR, as peers address it
+ * @offset: offset of the region in the BAR
+ *
+ * A region's struct dax_pci_p2p goes away when its PCI driver unbinds;
+ * readers that must not hold dax_pci_p2p_lock (it nests inside the dax
+ * core's locks) take a copy.
+ */
+struct dax_pci_p2p_snap {
+	struct pci_dev *pdev;
+	int id;
+	int bar;
+	enum dax_pci_p2p_caching caching;
+	bool persistent;
+	bool prefetchable;
+	resource_size_t bar_start;
+	resource_size_t bar_len;
+	pci_bus_addr_t bar_bus;
+	resource_size_t offset;
 };
 
 /**
@@ -164,6 +204,62 @@ static struct dax_pci_p2p *dax_pci_p2p_lookup(struct device *dev)
 		if (&p2p->pdev->dev == dev)
 			return p2p;
 	return NULL;
+}
+
+static void dax_pci_p2p_fill_snap(struct dax_pci_p2p *p2p,
+				  struct dax_pci_p2p_snap *snap)
+{
+	struct pci_dev *pdev = p2p->pdev;
+
+	*snap = (struct dax_pci_p2p_snap) {
+		.pdev = pci_dev_get(pdev),
+		.id = p2p->id,
+		.bar = p2p->bar,
+		.caching = p2p->caching,
+		.persistent = p2p->persistent,
+		.prefetchable = !!(pci_resource_flags(pdev, p2p->bar) &
+				   IORESOURCE_PREFETCH),
+		.bar_start = pci_resource_start(pdev, p2p->bar),
+		.bar_len = pci_resource_len(pdev, p2p->bar),
+		.bar_bus = pci_bus_address(pdev, p2p->bar),
+		.offset = p2p->range.start - pci_resource_start(pdev, p2p->bar),
+	};
+}
+
+/* Copy the region that @dev (a PCI function) is the parent of: 0 or -ENODEV. */
+static int dax_pci_p2p_snap_of(struct device *dev, struct dax_pci_p2p_snap *snap)
+{
+	struct dax_pci_p2p *p2p;
+
+	mutex_lock(&dax_pci_p2p_lock);
+	p2p = dev ? dax_pci_p2p_lookup(dev) : NULL;
+	if (p2p)
+		dax_pci_p2p_fill_snap(p2p, snap);
+	mutex_unlock(&dax_pci_p2p_lock);
+	return p2p ? 0 : -ENODEV;
+}
+
+/* Copy the region with dax region id @id: 0 or -ENODEV. */
+static int dax_pci_p2p_snap_id(u32 id, struct dax_pci_p2p_snap *snap)
+{
+	struct dax_pci_p2p *p2p;
+	int rc = -ENODEV;
+
+	mutex_lock(&dax_pci_p2p_lock);
+	list_for_each_entry(p2p, &dax_pci_p2p_regions, list) {
+		if (p2p->id == id) {
+			dax_pci_p2p_fill_snap(p2p, snap);
+			rc = 0;
+			break;
+		}
+	}
+	mutex_unlock(&dax_pci_p2p_lock);
+	return rc;
+}
+
+static void dax_pci_p2p_snap_put(struct dax_pci_p2p_snap *snap)
+{
+	pci_dev_put(snap->pdev);
 }
 
 /* Pages of @pgmap that someone other than the page map itself references. */
@@ -399,6 +495,112 @@ static int dax_pci_p2p_count_mapping(struct device *dev, void *data)
 	return 0;
 }
 
+static int dax_pci_p2p_nr_mappings(struct device *dev)
+{
+	int nr = 0;
+
+	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
+	return nr;
+}
+
+/*
+ * The BAR offset of the first byte of @dev, a dax device of @snap's region,
+ * or -ENXIO for a device without memory. Reads "resource", which takes no
+ * lock (the dax core may hold its own locks while sysfs waits for readers).
+ */
+static int dax_pci_p2p_dev_offset(struct device *dev,
+				  struct dax_pci_p2p_snap *snap, u64 *offset)
+{
+	u64 start;
+	int rc;
+
+	if (!dax_pci_p2p_nr_mappings(dev))
+		return -ENXIO;
+	rc = dax_pci_p2p_dax_attr(dev, "resource", &start);
+	if (rc)
+		return rc;
+	if (start < snap->bar_start || start - snap->bar_start >= snap->bar_len)
+		return -ENXIO;
+	*offset = start - snap->bar_start;
+	return 0;
+}
+
+/* Attributes of the dax devices of a region: /sys/bus/dax/devices/daxX.Y/p2pdax/ */
+static ssize_t dax_pci_p2p_dev_show(struct device *dev, char *buf, bool bus)
+{
+	struct dax_pci_p2p_snap snap;
+	u64 offset;
+	int rc;
+
+	if (dax_pci_p2p_snap_of(dev->parent, &snap))
+		return -ENXIO;
+	rc = dax_pci_p2p_dev_offset(dev, &snap, &offset);
+	if (!rc)
+		rc = sysfs_emit(buf, "%#llx\n",
+				bus ? (u64)snap.bar_bus + offset : offset);
+	dax_pci_p2p_snap_put(&snap);
+	return rc;
+}
+
+static ssize_t dax_offset_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return dax_pci_p2p_dev_show(dev, buf, false);
+}
+
+static ssize_t dax_bus_address_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return dax_pci_p2p_dev_show(dev, buf, true);
+}
+
+static struct device_attribute dax_pci_p2p_dax_offset =
+	__ATTR(offset, 0444, dax_offset_show, NULL);
+/* Addresses are for root only, as the dax core's own "resource". */
+static struct device_attribute dax_pci_p2p_dax_bus_address =
+	__ATTR(bus_address, 0400, dax_bus_address_show, NULL);
+
+static struct attribute *dax_pci_p2p_dax_attrs[] = {
+	&dax_pci_p2p_dax_offset.attr,
+	&dax_pci_p2p_dax_bus_address.attr,
+	NULL,
+};
+
+static const struct attribute_group dax_pci_p2p_dax_group = {
+	.name = "p2pdax",
+	.attrs = dax_pci_p2p_dax_attrs,
+};
+
+/*
+ * Give @dev, a dax device of one of the regions, its p2pdax directory. The
+ * dax bus notifier does it as the device is added, before its uevent; the
+ * first region's first device is added before the notifier exists, and
+ * gets it from the probe (see dax_pci_p2p_setup()). The directory goes away
+ * with the device.
+ */
+static void dax_pci_p2p_add_dax_group(struct device *dev)
+{
+	struct kernfs_node *kn;
+	int rc;
+
+	lockdep_assert_held(&dax_pci_p2p_lock);
+	kn = sysfs_get_dirent(dev->kobj.sd, dax_pci_p2p_dax_group.name);
+	if (kn) {
+		kernfs_put(kn);
+		return;
+	}
+	rc = device_add_group(dev, &dax_pci_p2p_dax_group);
+	if (rc)
+		dev_warn(dev, "cannot add the p2pdax attributes (%d)\n", rc);
+}
+
+static int dax_pci_p2p_group_child(struct device *dev, void *data)
+{
+	if (dev->bus && dev->bus == dax_pci_p2p_dax_bus)
+		dax_pci_p2p_add_dax_group(dev);
+	return 0;
+}
+
 /*
  * Whether @dev may be bound to its driver now: 0, or after saying why,
  * -EPERM (system-ram mode) or -EINVAL (misplaced).
@@ -521,6 +723,10 @@ static int dax_pci_p2p_dax_notify(struct notifier_block *nb,
 
 	mutex_lock(&dax_pci_p2p_lock);
 	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		if (dax_pci_p2p_lookup(dev->parent))
+			dax_pci_p2p_add_dax_group(dev);
+		break;
 	case BUS_NOTIFY_BIND_DRIVER:
 		p2p = dax_pci_p2p_lookup(dev->parent);
 		if (p2p)
@@ -692,6 +898,7 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 		return -ENOMEM;
 	p2p->pdev = pdev;
 	p2p->bar = bar;
+	p2p->persistent = !!(flags & DAX_PCI_P2P_PERSISTENT);
 	p2p->range = (struct range) {
 		.start = start,
 		.end = start + size - 1,
@@ -741,6 +948,7 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 				      (void *)(long)id);
 	if (rc)
 		return rc;
+	p2p->id = id;
 
 	/*
 	 * Listed before the region exists, so that the drain notifier finds
@@ -787,6 +995,10 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 			rc);
 		return rc;
 	}
+	/* The first device may predate the notifier. */
+	mutex_lock(&dax_pci_p2p_lock);
+	device_for_each_child(dev, NULL, dax_pci_p2p_group_child);
+	mutex_unlock(&dax_pci_p2p_lock);
 
 	pci_info(pdev, "BAR%d %pR: dax region %d, %s, align %#lx\n", bar,
 		 &p2p->res, id, dax_pci_p2p_caching_names[p2p->caching], align);
@@ -803,7 +1015,9 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
  * @align: mapping alignment of the region and its first device: %PAGE_SIZE,
  *	%PMD_SIZE or %PUD_SIZE; 0 for 1 GiB where the range allows it and
  *	2 MiB otherwise
- * @flags: %DAX_PCI_P2P_UNCACHED to map a prefetchable BAR uncached
+ * @flags: %DAX_PCI_P2P_UNCACHED to map a prefetchable BAR uncached;
+ *	%DAX_PCI_P2P_PERSISTENT if the memory behind the BAR is non-volatile
+ *	(reported to users through sysfs and /dev/p2pdax, nothing else)
  *
  * Creates a dynamic dax region over the range, with @pdev as its parent, and
  * one device (/dev/daxX.Y) that covers all of it; daxctl can then resize the
@@ -859,6 +1073,10 @@ int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,
 		p2p_err(pdev, "PAT is disabled (nopat?): BAR memory would be mapped write-back, refusing\n");
 		return -EOPNOTSUPP;
 	}
+	if (flags & ~(DAX_PCI_P2P_UNCACHED | DAX_PCI_P2P_PERSISTENT)) {
+		p2p_err(pdev, "unknown flags %#lx\n", flags);
+		return -EINVAL;
+	}
 	if (align && !dax_pci_p2p_valid_align(align)) {
 		p2p_err(pdev, "alignment %#lx is not supported: use 4K, 2M or 1G\n",
 			align);
@@ -893,6 +1111,467 @@ int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,
 }
 EXPORT_SYMBOL_GPL(devm_dax_pci_p2p_add);
 
+/*
+ * The control device, /dev/p2pdax (include/uapi/linux/p2pdax.h): device-dax
+ * owns /dev/daxX.Y, so what it cannot say (where a device's memory sits on
+ * the bus, and how a peer reaches it) is answered here, for the devices of
+ * every region this driver made.
+ */
+
+/* Every request starts with these. */
+struct dax_pci_p2p_req_head {
+	__u32 size;
+	__u32 version;
+	__u32 flags;
+};
+
+static typeof(dax_pci_p2p_dax_bus) dax_pci_p2p_get_dax_bus(void)
+{
+	typeof(dax_pci_p2p_dax_bus) bus;
+
+	mutex_lock(&dax_pci_p2p_bus_lock);
+	bus = dax_pci_p2p_dax_bus;
+	mutex_unlock(&dax_pci_p2p_bus_lock);
+	return bus;
+}
+
+/*
+ * Copy in a request whose kernel structure is @ksize bytes, @v1size in the
+ * interface's first version, the caller's size being its first field. On
+ * success @usize is how much of it goes back. Requests larger than a page
+ * are refused rather than scanned for non-zero bytes.
+ */
+static int dax_pci_p2p_copy_in(void *karg, size_t ksize, size_t v1size,
+			       u32 known_flags, const void __user *uarg,
+			       size_t *usize)
+{
+	struct dax_pci_p2p_req_head *head = karg;
+	u32 size;
+	int rc;
+
+	if (get_user(size, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (size < v1size)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	rc = copy_struct_from_user(karg, ksize, uarg, size);
+	if (rc)
+		return rc;
+	if (head->version < 1 || head->version > P2PDAX_API_VERSION ||
+	    (head->flags & ~known_flags))
+		return -EINVAL;
+	if ((head->flags & P2PDAX_F_BUS_ADDR) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	*usize = min_t(size_t, size, ksize);
+	head->size = *usize;
+	return 0;
+}
+
+static int dax_pci_p2p_copy_out(void __user *uarg, const void *karg,
+				size_t usize)
+{
+	return copy_to_user(uarg, karg, usize) ? -EFAULT : 0;
+}
+
+static void dax_pci_p2p_fill_fn(struct p2pdax_pci_fn *fn, struct pci_dev *pdev,
+				int bar)
+{
+	fn->domain = pci_domain_nr(pdev->bus);
+	fn->bus = pdev->bus->number;
+	fn->device = PCI_SLOT(pdev->devfn);
+	fn->function = PCI_FUNC(pdev->devfn);
+	fn->bar = bar;
+}
+
+static u32 dax_pci_p2p_attrs_of(struct dax_pci_p2p_snap *snap, u32 flags)
+{
+	return (snap->prefetchable ? P2PDAX_ATTR_PREFETCHABLE : 0) |
+	       (snap->persistent ? P2PDAX_ATTR_PERSISTENT : 0) |
+	       (flags & P2PDAX_F_BUS_ADDR ? P2PDAX_ATTR_BUS_ADDR : 0);
+}
+
+/* daxX.Y, if it is a device of one of the regions, referenced; or NULL. */
+static struct device *dax_pci_p2p_find_dax(u32 region_id, u32 dev_id,
+					   struct dax_pci_p2p_snap *snap)
+{
+	typeof(dax_pci_p2p_dax_bus) bus = dax_pci_p2p_get_dax_bus();
+	char name[32];
+	struct device *dev;
+
+	if (!bus)
+		return NULL;
+	snprintf(name, sizeof(name), "dax%u.%u", region_id, dev_id);
+	dev = bus_find_device_by_name(bus, NULL, name);
+	if (dev && dax_pci_p2p_snap_of(dev->parent, snap)) {
+		put_device(dev);
+		dev = NULL;
+	}
+	return dev;
+}
+
+static int dax_pci_p2p_ioc_info(void __user *uarg)
+{
+	struct dax_pci_p2p_snap snap;
+	struct p2pdax_info info;
+	u64 size, align, offset = 0;
+	struct device *dev;
+	size_t usize;
+	int rc, nr;
+
+	rc = dax_pci_p2p_copy_in(&info, sizeof(info), sizeof(info),
+				 P2PDAX_F_BUS_ADDR, uarg, &usize);
+	if (rc)
+		return rc;
+	if (memchr_inv(info.reserved, 0, sizeof(info.reserved)))
+		return -EINVAL;
+
+	dev = dax_pci_p2p_find_dax(info.region_id, info.dev_id, &snap);
+	if (!dev)
+		return -ENODEV;
+	nr = dax_pci_p2p_nr_mappings(dev);
+	rc = dax_pci_p2p_dax_attr(dev, "size", &size);
+	if (!rc)
+		rc = dax_pci_p2p_dax_attr(dev, "align", &align);
+	if (!rc && nr)
+		rc = dax_pci_p2p_dev_offset(dev, &snap, &offset);
+	if (rc)
+		goto out;
+
+	info.caching = snap.caching == DAX_PCI_P2P_WC ? P2PDAX_CACHING_WC :
+							P2PDAX_CACHING_UC;
+	dax_pci_p2p_fill_fn(&info.fn, snap.pdev, snap.bar);
+	info.attrs = dax_pci_p2p_attrs_of(&snap, info.flags);
+	info.nr_ranges = nr;
+	info.dev_size = size;
+	info.align = align;
+	info.bar_size = snap.bar_len;
+	info.bar_offset = offset;
+	info.bus_addr = 0;
+	info.bar_bus_addr = 0;
+	if (info.flags & P2PDAX_F_BUS_ADDR) {
+		info.bus_addr = nr ? snap.bar_bus + offset : 0;
+		info.bar_bus_addr = snap.bar_bus;
+	}
+	rc = dax_pci_p2p_copy_out(uarg, &info, usize);
+out:
+	dax_pci_p2p_snap_put(&snap);
+	put_device(dev);
+	return rc;
+}
+
+/*
+ * Where the caller's mapping at [@addr, @addr + @len) comes from: the device
+ * number of the character device it maps, and the file offset of @addr.
+ * -EINVAL unless the range lies in one shared mapping of a character device.
+ */
+static int dax_pci_p2p_vma_of(u64 addr, u64 len, dev_t *devt, u64 *off)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct inode *inode;
+	int rc = -EINVAL;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	vma = vma_lookup(mm, addr);
+	if (vma && vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+	    len <= vma->vm_end - addr) {
+		inode = file_inode(vma->vm_file);
+		if (S_ISCHR(inode->i_mode)) {
+			*devt = inode->i_rdev;
+			*off = ((u64)vma->vm_pgoff << PAGE_SHIFT) +
+			       (addr - vma->vm_start);
+			rc = 0;
+		}
+	}
+	mmap_read_unlock(mm);
+	return rc;
+}
+
+/* Looking up file offset @off among a dax device's mappingN children. */
+struct dax_pci_p2p_lookup_off {
+	u64 off;
+	u64 phys;
+	u64 left;
+	int rc;
+};
+
+static int dax_pci_p2p_match_range(struct device *dev, void *data)
+{
+	struct dax_pci_p2p_lookup_off *l = data;
+	u64 start, end, pgoff, first;
+
+	if (strncmp(dev_name(dev), "mapping", strlen("mapping")))
+		return 0;
+	if (dax_pci_p2p_dax_attr(dev, "start", &start) ||
+	    dax_pci_p2p_dax_attr(dev, "end", &end) ||
+	    dax_pci_p2p_dax_attr(dev, "page_offset", &pgoff))
+		return 0;	/* a range going away */
+	first = pgoff << PAGE_SHIFT;
+	if (end < start || l->off < first || l->off - first > end - start)
+		return 0;
+	l->phys = start + (l->off - first);
+	l->left = end - l->phys + 1;
+	l->rc = 0;
+	return 1;
+}
+
+static int dax_pci_p2p_ioc_resolve(void __user *uarg)
+{
+	typeof(dax_pci_p2p_dax_bus) bus = dax_pci_p2p_get_dax_bus();
+	struct dax_pci_p2p_lookup_off l = { .rc = -ENXIO };
+	struct dax_pci_p2p_snap snap;
+	struct p2pdax_resolve res;
+	struct device *dev;
+	const char *dot;
+	size_t usize;
+	dev_t devt;
+	int rc;
+
+	rc = dax_pci_p2p_copy_in(&res, sizeof(res), sizeof(res),
+				 P2PDAX_F_BUS_ADDR, uarg, &usize);
+	if (rc)
+		return rc;
+	if (res.pad || memchr_inv(res.reserved, 0, sizeof(res.reserved)) ||
+	    !res.length || res.length > U64_MAX - res.addr ||
+	    res.addr + res.length > TASK_SIZE)
+		return -EINVAL;
+
+	rc = dax_pci_p2p_vma_of(res.addr, res.length, &devt, &l.off);
+	if (rc)
+		return rc;
+	dev = bus ? bus_find_device_by_devt(bus, devt) : NULL;
+	if (!dev)
+		return -EINVAL;
+	if (dax_pci_p2p_snap_of(dev->parent, &snap)) {
+		put_device(dev);
+		return -EINVAL;
+	}
+	/* A mapping outlives its device, which can be disabled or destroyed. */
+	if (READ_ONCE(dev->driver))
+		device_for_each_child(dev, &l, dax_pci_p2p_match_range);
+	rc = l.rc;
+	if (!rc && (l.phys < snap.bar_start ||
+		    l.phys - snap.bar_start >= snap.bar_len))
+		rc = -ENXIO;
+	if (rc)
+		goto out;
+
+	res.contig = min(res.length, l.left);
+	res.bar_offset = l.phys - snap.bar_start;
+	res.bus_addr = 0;
+	if (res.flags & P2PDAX_F_BUS_ADDR)
+		res.bus_addr = snap.bar_bus + res.bar_offset;
+	res.region_id = snap.id;
+	dot = strrchr(dev_name(dev), '.');
+	if (!dot || kstrtou32(dot + 1, 10, &res.dev_id))
+		res.dev_id = U32_MAX;
+	dax_pci_p2p_fill_fn(&res.fn, snap.pdev, snap.bar);
+	res.attrs = dax_pci_p2p_attrs_of(&snap, res.flags);
+	res.pad2 = 0;
+	rc = dax_pci_p2p_copy_out(uarg, &res, usize);
+out:
+	dax_pci_p2p_snap_put(&snap);
+	put_device(dev);
+	return rc;
+}
+
+/* Whether @bridge is above @pdev. */
+static bool dax_pci_p2p_is_above(struct pci_dev *bridge, struct pci_dev *pdev)
+{
+	while ((pdev = pci_upstream_bridge(pdev)))
+		if (pdev == bridge)
+			return true;
+	return false;
+}
+
+/* Append @port to the route, with its ACS state as the hardware says now. */
+static void dax_pci_p2p_add_port(struct p2pdax_route *route,
+				 struct pci_dev *port, u16 flags)
+{
+	struct p2pdax_port *p;
+	u16 cap = 0, ctrl = 0;
+	int pos;
+
+	pos = pci_find_ext_capability(port, PCI_EXT_CAP_ID_ACS);
+	if (pos && !pci_read_config_word(port, pos + PCI_ACS_CAP, &cap) &&
+	    !pci_read_config_word(port, pos + PCI_ACS_CTRL, &ctrl)) {
+		flags |= P2PDAX_PORT_ACS;
+		if (ctrl & (PCI_ACS_RR | PCI_ACS_CR)) {
+			flags |= P2PDAX_PORT_REDIRECT;
+			route->attrs |= P2PDAX_ROUTE_ACS_REDIRECT;
+		}
+	} else {
+		cap = 0;
+		ctrl = 0;
+	}
+
+	if (route->nr_ports >= ARRAY_SIZE(route->ports)) {
+		route->attrs |= P2PDAX_ROUTE_TRUNCATED;
+		route->nr_ports++;
+		return;
+	}
+	p = &route->ports[route->nr_ports++];
+	dax_pci_p2p_fill_fn(&p->fn, port, 0);
+	p->pcie_type = pci_is_pcie(port) ? pci_pcie_type(port) : 0xffff;
+	p->flags = flags;
+	p->acs_cap = cap;
+	p->acs_ctrl = ctrl;
+}
+
+/*
+ * The path from @src up to the first bridge that is also above @peer, then
+ * down to @peer: what a peer-to-peer transaction crosses, unless a port on
+ * the way redirects it upstream (ACS). Without a common bridge the traffic
+ * turns in the root complex, if both sit under the same host bridge.
+ * Called with the PCI rescan/remove lock held.
+ */
+static void dax_pci_p2p_walk(struct pci_dev *src, struct pci_dev *peer,
+			     struct p2pdax_route *route)
+{
+	struct pci_dev *common = NULL, *up;
+	int depth = 0, i;
+
+	if (src == peer) {
+		route->type = P2PDAX_ROUTE_SAME_FUNCTION;
+		return;
+	}
+	for (up = pci_upstream_bridge(src); up; up = pci_upstream_bridge(up)) {
+		if (dax_pci_p2p_is_above(up, peer)) {
+			common = up;
+			dax_pci_p2p_add_port(route, up, P2PDAX_PORT_COMMON);
+			break;
+		}
+		dax_pci_p2p_add_port(route, up, 0);
+	}
+	/* The peer's side, top down. */
+	for (up = pci_upstream_bridge(peer); up != common;
+	     up = pci_upstream_bridge(up))
+		depth++;
+	while (depth--) {
+		up = peer;
+		for (i = 0; i <= depth; i++)
+			up = pci_upstream_bridge(up);
+		dax_pci_p2p_add_port(route, up, P2PDAX_PORT_PEER_SIDE);
+	}
+
+	if (common)
+		route->type = pci_is_pcie(common) &&
+			      pci_pcie_type(common) == PCI_EXP_TYPE_ROOT_PORT ?
+			      P2PDAX_ROUTE_ROOT_COMPLEX : P2PDAX_ROUTE_SAME_SWITCH;
+	else if (pci_find_host_bridge(src->bus) ==
+		 pci_find_host_bridge(peer->bus))
+		route->type = P2PDAX_ROUTE_ROOT_COMPLEX;
+	else
+		route->type = P2PDAX_ROUTE_NO_COMMON_ROOT;
+}
+
+static u32 dax_pci_p2p_iommu_of(struct pci_dev *pdev)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(&pdev->dev);
+
+	if (!domain)
+		return P2PDAX_IOMMU_NONE;
+	if (domain->type == IOMMU_DOMAIN_IDENTITY)
+		return P2PDAX_IOMMU_IDENTITY;
+	return P2PDAX_IOMMU_TRANSLATED;
+}
+
+static int dax_pci_p2p_ioc_route(void __user *uarg)
+{
+	struct dax_pci_p2p_snap snap;
+	struct p2pdax_route *route;
+	struct pci_dev *peer;
+	size_t usize;
+	int rc;
+
+	route = kmalloc(sizeof(*route), GFP_KERNEL);
+	if (!route)
+		return -ENOMEM;
+	rc = dax_pci_p2p_copy_in(route, sizeof(*route), sizeof(*route), 0,
+				 uarg, &usize);
+	if (rc)
+		goto out_free;
+	if (route->peer.bar || route->peer.device >= 32 ||
+	    route->peer.function >= 8 ||
+	    memchr_inv(route->reserved, 0, sizeof(route->reserved))) {
+		rc = -EINVAL;
+		goto out_free;
+	}
+	rc = dax_pci_p2p_snap_id(route->region_id, &snap);
+	if (rc)
+		goto out_free;
+	peer = pci_get_domain_bus_and_slot(route->peer.domain, route->peer.bus,
+					   PCI_DEVFN(route->peer.device,
+						     route->peer.function));
+	if (!peer) {
+		rc = -ENODEV;
+		goto out_snap;
+	}
+
+	route->type = 0;
+	route->attrs = 0;
+	route->nr_ports = 0;
+	memset(route->ports, 0, sizeof(route->ports));
+	pci_lock_rescan_remove();
+	dax_pci_p2p_walk(snap.pdev, peer, route);
+	pci_unlock_rescan_remove();
+	route->iommu = dax_pci_p2p_iommu_of(peer);
+	if (route->iommu == P2PDAX_IOMMU_TRANSLATED)
+		route->attrs |= P2PDAX_ROUTE_TRANSLATED;
+	rc = dax_pci_p2p_copy_out(uarg, route, usize);
+
+	pci_dev_put(peer);
+out_snap:
+	dax_pci_p2p_snap_put(&snap);
+out_free:
+	kfree(route);
+	return rc;
+}
+
+/*
+ * Dispatch by number only: the size the number encodes is the first
+ * version's, and the structure's own size field says how long it is.
+ */
+static long dax_pci_p2p_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	if (_IOC_TYPE(cmd) != P2PDAX_IOC_MAGIC ||
+	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(P2PDAX_IOC_INFO):
+		return dax_pci_p2p_ioc_info(uarg);
+	case _IOC_NR(P2PDAX_IOC_RESOLVE):
+		return dax_pci_p2p_ioc_resolve(uarg);
+	case _IOC_NR(P2PDAX_IOC_ROUTE):
+		return dax_pci_p2p_ioc_route(uarg);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations dax_pci_p2p_ctl_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.unlocked_ioctl = dax_pci_p2p_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/*
+ * Open to everyone: without P2PDAX_F_BUS_ADDR it tells what sysfs tells
+ * every reader, and resolves only the caller's own mappings.
+ */
+static struct miscdevice dax_pci_p2p_ctl = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = P2PDAX_CTL_NAME,
+	.fops = &dax_pci_p2p_ctl_fops,
+	.mode = 0666,
+};
+
 /* The generic binder: a PCI driver for devices that have no driver of their own. */
 
 static char ids[1024];
@@ -902,6 +1581,7 @@ MODULE_PARM_DESC(ids, "Bind to these devices: \"vendor:device[:bar][,...]\" in h
 static int default_bar = -1;
 static unsigned long default_align;
 static bool default_uncached;
+static bool default_persistent;
 
 static int dax_pci_p2p_set_bar(const char *val, const struct kernel_param *kp)
 {
@@ -947,6 +1627,9 @@ MODULE_PARM_DESC(align, "Region alignment for devices bound from now on: 4K, 2M 
 module_param_named(uncached, default_uncached, bool, 0644);
 MODULE_PARM_DESC(uncached, "Map prefetchable BARs uncached instead of write-combining, for devices bound from now on");
 
+module_param_named(persistent, default_persistent, bool, 0644);
+MODULE_PARM_DESC(persistent, "Report the BARs of devices bound from now on as non-volatile memory (default: volatile)");
+
 /* The largest memory BAR that device-dax can use, or a negative errno. */
 static int dax_pci_p2p_pick_bar(struct pci_dev *pdev)
 {
@@ -976,6 +1659,7 @@ static int dax_pci_p2p_probe(struct pci_dev *pdev,
 			     const struct pci_device_id *id)
 {
 	int i = READ_ONCE(default_bar);
+	unsigned long flags = 0;
 	int rc;
 
 	/*
@@ -1001,9 +1685,12 @@ static int dax_pci_p2p_probe(struct pci_dev *pdev,
 		return rc;
 	}
 
+	if (READ_ONCE(default_uncached))
+		flags |= DAX_PCI_P2P_UNCACHED;
+	if (READ_ONCE(default_persistent))
+		flags |= DAX_PCI_P2P_PERSISTENT;
 	return devm_dax_pci_p2p_add(pdev, i, 0, 0, READ_ONCE(default_align),
-				    READ_ONCE(default_uncached) ?
-				    DAX_PCI_P2P_UNCACHED : 0);
+				    flags);
 }
 
 static struct dax_pci_p2p *dax_pci_p2p_get(struct device *dev)
@@ -1037,9 +1724,55 @@ static ssize_t caching_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(caching);
 
+static ssize_t prefetchable_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct dax_pci_p2p_snap snap;
+	ssize_t rc;
+
+	if (dax_pci_p2p_snap_of(dev, &snap))
+		return -ENXIO;
+	rc = sysfs_emit(buf, "%d\n", snap.prefetchable);
+	dax_pci_p2p_snap_put(&snap);
+	return rc;
+}
+static DEVICE_ATTR_RO(prefetchable);
+
+static ssize_t persistent_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct dax_pci_p2p_snap snap;
+	ssize_t rc;
+
+	if (dax_pci_p2p_snap_of(dev, &snap))
+		return -ENXIO;
+	rc = sysfs_emit(buf, "%d\n", snap.persistent);
+	dax_pci_p2p_snap_put(&snap);
+	return rc;
+}
+static DEVICE_ATTR_RO(persistent);
+
+/* Bus address of the region's first byte; root only, like "resource". */
+static ssize_t bus_address_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct dax_pci_p2p_snap snap;
+	ssize_t rc;
+
+	if (dax_pci_p2p_snap_of(dev, &snap))
+		return -ENXIO;
+	rc = sysfs_emit(buf, "%#llx\n", (u64)snap.bar_bus + snap.offset);
+	dax_pci_p2p_snap_put(&snap);
+	return rc;
+}
+static DEVICE_ATTR_ADMIN_RO(bus_address);
+
 static struct attribute *dax_pci_p2p_attrs[] = {
 	&dev_attr_bar.attr,
 	&dev_attr_caching.attr,
+	&dev_attr_prefetchable.attr,
+	&dev_attr_persistent.attr,
+	&dev_attr_bus_address.attr,
 	NULL,
 };
 
@@ -1135,9 +1868,13 @@ static int __init dax_pci_p2p_init(void)
 	if (!dax_pci_p2p_wq)
 		return -ENOMEM;
 
-	rc = pci_register_driver(&dax_pci_p2p_driver);
+	rc = misc_register(&dax_pci_p2p_ctl);
 	if (rc)
 		goto err_wq;
+
+	rc = pci_register_driver(&dax_pci_p2p_driver);
+	if (rc)
+		goto err_misc;
 
 	rc = dax_pci_p2p_parse_ids(true);
 	if (rc)
@@ -1146,6 +1883,8 @@ static int __init dax_pci_p2p_init(void)
 
 err_driver:
 	pci_unregister_driver(&dax_pci_p2p_driver);
+err_misc:
+	misc_deregister(&dax_pci_p2p_ctl);
 err_wq:
 	dax_pci_p2p_stop_watching();
 	return rc;
@@ -1154,6 +1893,7 @@ module_init(dax_pci_p2p_init);
 
 static void __exit dax_pci_p2p_exit(void)
 {
+	misc_deregister(&dax_pci_p2p_ctl);
 	pci_unregister_driver(&dax_pci_p2p_driver);
 	dax_pci_p2p_stop_watching();
 }

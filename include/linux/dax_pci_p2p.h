@@ -13,6 +13,8 @@ struct pci_dev;
 
 /* Map the BAR uncached even if it is prefetchable (default: write-combining). */
 #define DAX_PCI_P2P_UNCACHED	BIT(0)
+/* The BAR is backed by non-volatile memory (reported, not enforced). */
+#define DAX_PCI_P2P_PERSISTENT	BIT(1)
 
 #if IS_ENABLED(CONFIG_DEV_DAX_PCI_P2P)
 int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * p2pdax: where device-dax memory backed by a PCI BAR sits on the bus, and
+ * how a peer device reaches it.
+ *
+ * The memory itself is mapped through /dev/daxX.Y (device_dax). This is the
+ * interface of the control device /dev/p2pdax, which the dax_pci_p2p driver
+ * registers: ioctls on it describe the devices of the driver's regions,
+ * resolve a caller's own mappings of them, and report the route between the
+ * BAR's PCI function and a consumer function.
+ *
+ * Every argument starts with @size and @version. @size is the caller's
+ * sizeof() of the structure: the kernel reads and writes no byte beyond it,
+ * refuses a @size shorter than the first version of the structure
+ * (%EINVAL), and refuses a longer one whose bytes beyond what the kernel
+ * knows are not zero (%E2BIG). On return @size holds the number of bytes the
+ * kernel filled in. @version is the interface version the caller was built
+ * for, 1 to %P2PDAX_API_VERSION (%EINVAL otherwise); on return it holds the
+ * version the kernel answered in. Fields marked reserved and padding must be
+ * zero (%EINVAL). An unknown ioctl gets %ENOTTY, an unreadable or unwritable
+ * argument %EFAULT.
+ *
+ * Bus addresses are returned only with %P2PDAX_F_BUS_ADDR in @flags, which
+ * needs CAP_SYS_ADMIN (%EPERM otherwise); without it the address fields are
+ * zero. BAR offsets, PCI locations and routes are not secret: they are also
+ * in sysfs for every reader.
+ *
+ * The ioctl numbers encode the size of the first version of each structure;
+ * the kernel matches them by number only, so that a caller built against a
+ * later, longer structure reaches the same ioctl.
+ */
+#ifndef _UAPI_LINUX_P2PDAX_H
+#define _UAPI_LINUX_P2PDAX_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* The control device: /dev/P2PDAX_CTL_NAME */
+#define P2PDAX_CTL_NAME		"p2pdax"
+
+#define P2PDAX_API_VERSION	1
+
+/* @flags of every request: also return bus addresses (CAP_SYS_ADMIN). */
+#define P2PDAX_F_BUS_ADDR	(1U << 0)
+
+/* struct p2pdax_info.caching */
+#define P2PDAX_CACHING_WC	1	/* write-combining */
+#define P2PDAX_CACHING_UC	2	/* uncached */
+
+/* struct p2pdax_info.attrs */
+#define P2PDAX_ATTR_PREFETCHABLE (1U << 0)	/* the BAR is prefetchable */
+#define P2PDAX_ATTR_PERSISTENT	(1U << 1)	/* bound as non-volatile memory */
+#define P2PDAX_ATTR_BUS_ADDR	(1U << 2)	/* the bus address fields are set */
+
+/**
+ * struct p2pdax_pci_fn - a PCI function, and one of its BARs
+ * @domain: PCI domain (segment)
+ * @bus: bus number
+ * @device: device number, 0 to 31
+ * @function: function number, 0 to 7
+ * @bar: BAR index, 0 to 5; zero where no BAR is meant
+ */
+struct p2pdax_pci_fn {
+	__u32 domain;
+	__u8 bus;
+	__u8 device;
+	__u8 function;
+	__u8 bar;
+};
+
+/**
+ * struct p2pdax_info - describe one dax device of a p2pdax region
+ * @size: in: sizeof(struct p2pdax_info); out: bytes filled in
+ * @version: in: 1 to %P2PDAX_API_VERSION; out: version of the answer
+ * @flags: in: %P2PDAX_F_BUS_ADDR or 0
+ * @region_id: in: X of daxX.Y
+ * @dev_id: in: Y of daxX.Y
+ * @caching: out: %P2PDAX_CACHING_WC or %P2PDAX_CACHING_UC
+ * @fn: out: the PCI function and BAR that hold the memory
+ * @attrs: out: %P2PDAX_ATTR_* flags
+ * @nr_ranges: out: number of physical pieces of the device; @bar_offset
+ *	and @bus_addr describe the first one (see the device's mappingN
+ *	directories in sysfs, or %P2PDAX_IOC_RESOLVE, for the others)
+ * @dev_size: out: size of the device in bytes
+ * @align: out: mapping alignment of the device in bytes
+ * @bar_size: out: size of the BAR in bytes
+ * @bar_offset: out: offset in the BAR of the device's first byte; 0 for a
+ *	device of size 0
+ * @bus_addr: out: bus address of the device's first byte, as a peer
+ *	device must address it; only with %P2PDAX_F_BUS_ADDR, and 0 for a
+ *	device of size 0
+ * @bar_bus_addr: out: bus address of the BAR; only with %P2PDAX_F_BUS_ADDR
+ * @reserved: must be zero
+ */
+struct p2pdax_info {
+	__u32 size;
+	__u32 version;
+	__u32 flags;
+	__u32 region_id;
+	__u32 dev_id;
+	__u32 caching;
+	struct p2pdax_pci_fn fn;
+	__u32 attrs;
+	__u32 nr_ranges;
+	__u64 dev_size;
+	__u64 align;
+	__u64 bar_size;
+	__u64 bar_offset;
+	__u64 bus_addr;
+	__u64 bar_bus_addr;
+	__u64 reserved[4];
+};
+
+/**
+ * struct p2pdax_resolve - where a range of the caller's mapping lives
+ * @size: in: sizeof(struct p2pdax_resolve); out: bytes filled in
+ * @version: in: 1 to %P2PDAX_API_VERSION; out: version of the answer
+ * @flags: in: %P2PDAX_F_BUS_ADDR or 0
+ * @pad: must be zero
+ * @addr: in: start of the range, a user virtual address of the caller
+ * @length: in: length of the range in bytes, not 0; the whole range must
+ *	lie in one mapping of a /dev/daxX.Y of a p2pdax region (%EINVAL
+ *	otherwise; %ENXIO if the device has gone away)
+ * @contig: out: bytes from @addr on, at most @length, that are contiguous
+ *	in the BAR; resolve @addr + @contig next for the rest
+ * @bar_offset: out: offset in the BAR of the byte at @addr
+ * @bus_addr: out: bus address of the byte at @addr; only with
+ *	%P2PDAX_F_BUS_ADDR
+ * @region_id: out: X of the daxX.Y mapped at @addr
+ * @dev_id: out: Y of the daxX.Y mapped at @addr
+ * @fn: out: the PCI function and BAR that hold the memory
+ * @attrs: out: %P2PDAX_ATTR_* flags, as in &struct p2pdax_info
+ * @pad2: zero
+ * @reserved: must be zero
+ */
+struct p2pdax_resolve {
+	__u32 size;
+	__u32 version;
+	__u32 flags;
+	__u32 pad;
+	__u64 addr;
+	__u64 length;
+	__u64 contig;
+	__u64 bar_offset;
+	__u64 bus_addr;
+	__u32 region_id;
+	__u32 dev_id;
+	struct p2pdax_pci_fn fn;
+	__u32 attrs;
+	__u32 pad2;
+	__u64 reserved[4];
+};
+
+/*
+ * struct p2pdax_route.type, what lies between the two functions:
+ * SAME_FUNCTION: the consumer is the BAR's own function.
+ * SAME_SWITCH: the paths meet at a bridge below the root complex (a PCIe
+ *	switch port, or a PCI bridge), where the traffic can turn.
+ * ROOT_COMPLEX: the paths meet only at a root port or at the host bridge:
+ *	the traffic turns in the root complex, if it forwards peer-to-peer
+ *	traffic at all.
+ * NO_COMMON_ROOT: the functions are under different host bridges.
+ */
+#define P2PDAX_ROUTE_SAME_FUNCTION	1
+#define P2PDAX_ROUTE_SAME_SWITCH	2
+#define P2PDAX_ROUTE_ROOT_COMPLEX	3
+#define P2PDAX_ROUTE_NO_COMMON_ROOT	4
+
+/*
+ * struct p2pdax_route.attrs:
+ * ACS_REDIRECT: a port on the path has ACS P2P Request or Completion
+ *	Redirect on: requests go up to the root complex instead of across.
+ * TRANSLATED: the consumer's DMA goes through a translating IOMMU domain,
+ *	which must map the bus address before the consumer can use it.
+ * TRUNCATED: the path has more ports than @ports holds.
+ */
+#define P2PDAX_ROUTE_ACS_REDIRECT	(1U << 0)
+#define P2PDAX_ROUTE_TRANSLATED		(1U << 1)
+#define P2PDAX_ROUTE_TRUNCATED		(1U << 2)
+
+/*
+ * struct p2pdax_route.iommu, the consumer's IOMMU domain: NONE (bus
+ * addresses reach the bus as they are), IDENTITY (a passthrough domain),
+ * TRANSLATED (a DMA API or unmanaged domain, or one that blocks DMA).
+ */
+#define P2PDAX_IOMMU_NONE		0
+#define P2PDAX_IOMMU_IDENTITY		1
+#define P2PDAX_IOMMU_TRANSLATED		2
+
+/* struct p2pdax_port.flags */
+#define P2PDAX_PORT_ACS		(1U << 0)	/* has an ACS capability */
+#define P2PDAX_PORT_REDIRECT	(1U << 1)	/* P2P Request or Completion Redirect is on */
+#define P2PDAX_PORT_COMMON	(1U << 2)	/* the common upstream bridge of the route */
+#define P2PDAX_PORT_PEER_SIDE	(1U << 3)	/* on the consumer's side of the common bridge */
+
+#define P2PDAX_ROUTE_MAX_PORTS	16
+
+/**
+ * struct p2pdax_port - one bridge or port on a route
+ * @fn: the port's PCI location (@fn.bar is zero)
+ * @pcie_type: PCIe device/port type (PCI_EXP_TYPE_* of <linux/pci_regs.h>),
+ *	or 0xffff for a bridge without a PCI Express capability
+ * @flags: %P2PDAX_PORT_* flags
+ * @acs_cap: the port's ACS Capability register, 0 without ACS
+ * @acs_ctrl: the port's ACS Control register, as read now, 0 without ACS
+ */
+struct p2pdax_port {
+	struct p2pdax_pci_fn fn;
+	__u16 pcie_type;
+	__u16 flags;
+	__u16 acs_cap;
+	__u16 acs_ctrl;
+};
+
+/**
+ * struct p2pdax_route - the path from a region's BAR to a consumer function
+ * @size: in: sizeof(struct p2pdax_route); out: bytes filled in
+ * @version: in: 1 to %P2PDAX_API_VERSION; out: version of the answer
+ * @flags: in: must be zero
+ * @region_id: in: X of daxX.Y, the region whose BAR function is the source
+ * @peer: in: the consumer function, e.g. an NVMe controller (@peer.bar
+ *	must be zero)
+ * @type: out: %P2PDAX_ROUTE_* type of the route
+ * @attrs: out: %P2PDAX_ROUTE_ACS_REDIRECT, %P2PDAX_ROUTE_TRANSLATED,
+ *	%P2PDAX_ROUTE_TRUNCATED
+ * @iommu: out: %P2PDAX_IOMMU_* domain type in front of the consumer
+ * @nr_ports: out: number of bridges and ports on the path, which can be
+ *	more than %P2PDAX_ROUTE_MAX_PORTS (then only the first are in @ports)
+ * @ports: out: the bridges from the BAR's function up to the common
+ *	upstream bridge (if any), then down to the consumer; the two
+ *	functions themselves are not listed
+ * @reserved: must be zero
+ */
+struct p2pdax_route {
+	__u32 size;
+	__u32 version;
+	__u32 flags;
+	__u32 region_id;
+	struct p2pdax_pci_fn peer;
+	__u32 type;
+	__u32 attrs;
+	__u32 iommu;
+	__u32 nr_ports;
+	struct p2pdax_port ports[P2PDAX_ROUTE_MAX_PORTS];
+	__u64 reserved[4];
+};
+
+#define P2PDAX_IOC_MAGIC	0xDA
+
+/* Describe the device named by region_id and dev_id. */
+#define P2PDAX_IOC_INFO		_IOWR(P2PDAX_IOC_MAGIC, 0x00, struct p2pdax_info)
+/* Resolve a range of the caller's mapping of a /dev/daxX.Y. */
+#define P2PDAX_IOC_RESOLVE	_IOWR(P2PDAX_IOC_MAGIC, 0x01, struct p2pdax_resolve)
+/* Report the route from a region's BAR function to a consumer function. */
+#define P2PDAX_IOC_ROUTE	_IOWR(P2PDAX_IOC_MAGIC, 0x02, struct p2pdax_route)
+
+#endif /* _UAPI_LINUX_P2PDAX_H */
