@@ -3,9 +3,11 @@
 #
 # Prove the in-tree form: splice drivers/dax/{Kconfig,Makefile} entries,
 # pci_p2p.c, include/linux/dax_pci_p2p.h and include/uapi/linux/p2pdax.h into
-# Debian's linux-source-6.1, configure it like Debian's kernel plus CONFIG_DEV_DAX_PCI_P2P=m, and build
-# the object there against the tree's own drivers/dax/bus.h, with sparse and
-# W=1; then run checkpatch --strict on the driver. Prints TAP.
+# Debian's linux-source-6.1, configure it like Debian's kernel plus
+# CONFIG_DEV_DAX_PCI_P2P=m, and build the object there against the tree's own
+# drivers/dax/bus.h, with sparse and W=1; then run checkpatch --strict on the
+# driver and its headers, and export the UAPI header with headers_install
+# and compile it as C90. Prints TAP.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,9 +89,24 @@ t "splice the driver into linux-source-6.1" splice
 t "Kconfig: DEV_DAX_PCI_P2P=m survives olddefconfig" configure
 t "prepare the tree" make -C "$src" -s -j"$(nproc)" modules_prepare
 t "in-tree build of drivers/dax/pci_p2p.o (W=1, sparse)" compile
-t "checkpatch --strict: drivers/dax/pci_p2p.c and its header" \
+# The UAPI header as the kernel exports it (headers_install strips and
+# checks it), compiled the way usr/include/Makefile tests exported headers.
+uapi() {
+	make -C "$src" -s headers &&
+	gcc -std=c90 -Wall -Werror -fsyntax-only -I "$src/usr/include" \
+		-include "$src/usr/include/linux/p2pdax.h" -x c /dev/null
+}
+
+# Paths relative to the tree, as checkpatch knows UAPI headers by their path.
+checkpatch() (
+	cd "$root" &&
 	perl "$src/scripts/checkpatch.pl" --no-tree --strict -q -f \
-		"$root/drivers/dax/pci_p2p.c" "$root/include/linux/dax_pci_p2p.h"
+		drivers/dax/pci_p2p.c include/linux/dax_pci_p2p.h \
+		include/uapi/linux/p2pdax.h
+)
+
+t "checkpatch --strict: the driver and its headers" checkpatch
+t "UAPI: headers_install exports linux/p2pdax.h, which compiles as C90" uapi
 
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"

@@ -13,12 +13,12 @@
  * sizeof() of the structure: the kernel reads and writes no byte beyond it,
  * refuses a @size shorter than the first version of the structure
  * (%EINVAL), and refuses a longer one whose bytes beyond what the kernel
- * knows are not zero (%E2BIG). On return @size holds the number of bytes the
- * kernel filled in. @version is the interface version the caller was built
- * for, 1 to %P2PDAX_API_VERSION (%EINVAL otherwise); on return it holds the
- * version the kernel answered in. Fields marked reserved and padding must be
- * zero (%EINVAL). An unknown ioctl gets %ENOTTY, an unreadable or unwritable
- * argument %EFAULT.
+ * knows are not zero, or that is longer than 4096 bytes (%E2BIG). On
+ * return @size holds the number of bytes the kernel filled in. @version is
+ * the interface version the caller was built for, 1 to %P2PDAX_API_VERSION
+ * (%EINVAL otherwise); on return it holds the version the kernel answered
+ * in. Fields marked reserved and padding must be zero (%EINVAL). An
+ * unknown ioctl gets %ENOTTY, an unreadable or unwritable argument %EFAULT.
  *
  * Bus addresses are returned only with %P2PDAX_F_BUS_ADDR in @flags, which
  * needs CAP_SYS_ADMIN (%EPERM otherwise); without it the address fields are
@@ -119,8 +119,9 @@ struct p2pdax_info {
  * @pad: must be zero
  * @addr: in: start of the range, a user virtual address of the caller
  * @length: in: length of the range in bytes, not 0; the whole range must
- *	lie in one mapping of a /dev/daxX.Y of a p2pdax region (%EINVAL
- *	otherwise; %ENXIO if the device has gone away)
+ *	lie in one shared mapping (one VMA, as /proc/self/maps lists it) of
+ *	a /dev/daxX.Y of a p2pdax region (%EINVAL otherwise; %ENXIO if the
+ *	device has been disabled or destroyed since)
  * @contig: out: bytes from @addr on, at most @length, that are contiguous
  *	in the BAR; resolve @addr + @contig next for the rest
  * @bar_offset: out: offset in the BAR of the byte at @addr
