@@ -4,9 +4,11 @@
 # Every test of the project, as `make check` runs it once everything is
 # built: host unit tests, the in-tree build check, and the QEMU guest suites
 # (guest: the driver; carve: the daxctl lifecycle on a 2 GiB BAR; stress:
-# 100 bind/unbind and create/destroy cycles) on every installed target
-# kernel. Each part prints TAP and its own "N passed, N failed" line; this
-# prints them as they come, then the sum as the last line. Exit status 0 only if every part ran and nothing failed.
+# 100 bind/unbind and create/destroy cycles; p2p: the P2P ioctls and sysfs on
+# a PCIe switch topology) on every installed target kernel. Each part prints
+# TAP and its own "N passed, N failed" line; this prints them as they come,
+# then the sum as the last line. Exit status 0 only if every part ran and
+# nothing failed.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,9 +47,10 @@ guest_suite() {
 part guest guest_suite guest
 part carve guest_suite carve --bar-size 2G
 part stress guest_suite stress
+part p2p guest_suite p2p
 
 [ -z "$broken" ] || failed=$((failed + 1))
-echo "# parts: unit, intree, guest, carve, stress${broken:+ (no summary from:$broken)}"
+echo "# parts: unit, intree, guest, carve, stress, p2p${broken:+ (no summary from:$broken)}"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -1135,11 +1135,18 @@ static typeof(dax_pci_p2p_dax_bus) dax_pci_p2p_get_dax_bus(void)
 	return bus;
 }
 
+/* Structures only grow; the first version's sizes are fixed. */
+static_assert(sizeof(struct p2pdax_info) >= P2PDAX_INFO_SIZE_VER1);
+static_assert(sizeof(struct p2pdax_resolve) >= P2PDAX_RESOLVE_SIZE_VER1);
+static_assert(sizeof(struct p2pdax_route) >= P2PDAX_ROUTE_SIZE_VER1);
+
+/* Requests longer than this are refused rather than scanned for zeroes. */
+#define DAX_PCI_P2P_MAX_REQ	SZ_4K
+
 /*
  * Copy in a request whose kernel structure is @ksize bytes, @v1size in the
  * interface's first version, the caller's size being its first field. On
- * success @usize is how much of it goes back. Requests larger than a page
- * are refused rather than scanned for non-zero bytes.
+ * success @usize is how much of it goes back.
  */
 static int dax_pci_p2p_copy_in(void *karg, size_t ksize, size_t v1size,
 			       u32 known_flags, const void __user *uarg,
@@ -1153,7 +1160,7 @@ static int dax_pci_p2p_copy_in(void *karg, size_t ksize, size_t v1size,
 		return -EFAULT;
 	if (size < v1size)
 		return -EINVAL;
-	if (size > PAGE_SIZE)
+	if (size > DAX_PCI_P2P_MAX_REQ)
 		return -E2BIG;
 	rc = copy_struct_from_user(karg, ksize, uarg, size);
 	if (rc)
@@ -1219,7 +1226,7 @@ static int dax_pci_p2p_ioc_info(void __user *uarg)
 	size_t usize;
 	int rc, nr;
 
-	rc = dax_pci_p2p_copy_in(&info, sizeof(info), sizeof(info),
+	rc = dax_pci_p2p_copy_in(&info, sizeof(info), P2PDAX_INFO_SIZE_VER1,
 				 P2PDAX_F_BUS_ADDR, uarg, &usize);
 	if (rc)
 		return rc;
@@ -1329,7 +1336,7 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 	dev_t devt;
 	int rc;
 
-	rc = dax_pci_p2p_copy_in(&res, sizeof(res), sizeof(res),
+	rc = dax_pci_p2p_copy_in(&res, sizeof(res), P2PDAX_RESOLVE_SIZE_VER1,
 				 P2PDAX_F_BUS_ADDR, uarg, &usize);
 	if (rc)
 		return rc;
@@ -1489,8 +1496,8 @@ static int dax_pci_p2p_ioc_route(void __user *uarg)
 	route = kmalloc(sizeof(*route), GFP_KERNEL);
 	if (!route)
 		return -ENOMEM;
-	rc = dax_pci_p2p_copy_in(route, sizeof(*route), sizeof(*route), 0,
-				 uarg, &usize);
+	rc = dax_pci_p2p_copy_in(route, sizeof(*route), P2PDAX_ROUTE_SIZE_VER1,
+				 0, uarg, &usize);
 	if (rc)
 		goto out_free;
 	if (route->peer.bar || route->peer.device >= 32 ||
@@ -1531,7 +1538,7 @@ out_free:
 }
 
 /*
- * Dispatch by number only: the size the number encodes is the first
+ * Dispatch by type, direction and number: the size bits are the first
  * version's, and the structure's own size field says how long it is.
  */
 static long dax_pci_p2p_ioctl(struct file *file, unsigned int cmd,

@@ -7,7 +7,7 @@
 #
 # Per kernel, in build/qemu/SUITE/KVER/ (SUITE: the suite directory's name;
 # wiped first; P2PDAX_BUILD overrides build/):
-#   initramfs.cpio.gz  mkinitramfs.log  bar.img  nvme.img  qemu.cmd
+#   initramfs.cpio.gz  mkinitramfs.log  bar.img  nvme.img [nvme2.img]  qemu.cmd
 #   console.log (ttyS0)  results.tap (ttyS1)  run-vm.log
 #   host-pre.log  host-post.log  check-log.log
 #
@@ -18,6 +18,9 @@
 #   initramfs.list  optional, more for the initramfs, one per line:
 #                     kmod NAME          a kernel module and its dependencies
 #                     file PATH|COMMAND  a host file, with its libraries if ELF
+#   topology        optional, one line: the machine's PCI topology (a
+#                   run-vm.sh --topology NAME) the suite is written for;
+#                   --topology on the command line overrides it
 # and anything else run.sh needs (all of it is copied to /tests/). The
 # shared helpers of tests/lib/sh/lib.sh are copied there first.
 set -euo pipefail
@@ -30,10 +33,12 @@ ROOT=$(cd "$HERE/../.." && pwd)
 usage() {
 	cat <<EOF
 usage: $PROG --suite DIR --module-dir BUILDROOT [--bin DIR]... [--kver KVER]...
-       [--kvm] [--timeout S] [--bar-size SIZE] [--append ARGS] [--keep]
+       [--kvm] [--timeout S] [--bar-size SIZE] [--topology NAME]
+       [--append ARGS] [--keep]
 
   --suite DIR          guest suite: run.sh [host-pre.sh] [host-post.sh]
-                       [initramfs.list] ..., all copied to /tests/ in the guest
+                       [initramfs.list] [topology] ..., all copied to /tests/
+                       in the guest
   --module-dir ROOT    module build root: ROOT/NAME/drivers/dax/dax_pci_p2p.ko,
                        NAME being the kernel release or the kernel.release of
                        its headers (the module's vermagic must match)
@@ -43,6 +48,9 @@ usage: $PROG --suite DIR --module-dir BUILDROOT [--bin DIR]... [--kver KVER]...
   --kvm                boot with KVM instead of TCG
   --timeout S          per-boot timeout in seconds (default 900)
   --bar-size SIZE      ivshmem BAR size (default 256M)
+  --topology NAME      the machine's PCI topology, as run-vm.sh --topology:
+                       flat or switch; default: the one word in the suite's
+                       file "topology" if it has one, else flat
   --append ARGS        extra kernel command line arguments
   --keep               keep the work directories (always done: they are small,
                        the images are sparse; they are wiped at the next run)
@@ -53,7 +61,8 @@ Environment: P2PDAX_BUILD (default $ROOT/build): work directories go to
 
 Hooks run as "HOOK WORKDIR" from the suite directory, stdin /dev/null, with
 P2PDAX_BUILD (absolute), P2PDAX_KVER, P2PDAX_WORKDIR, P2PDAX_BAR_IMG, P2PDAX_BAR_SIZE (bytes),
-P2PDAX_NVME_IMG, and for host-post.sh also P2PDAX_RESULTS (results.tap),
+P2PDAX_NVME_IMG, P2PDAX_TOPOLOGY, with the switch topology P2PDAX_NVME2_IMG,
+and for host-post.sh also P2PDAX_RESULTS (results.tap),
 P2PDAX_CONSOLE (console.log) and P2PDAX_QEMU_RC. Their TAP lines are
 collected like the guest's.
 
@@ -68,7 +77,7 @@ abs_dir() {
 	[ -d "$1" ] && (cd "$1" && pwd)
 }
 
-suite='' module_dir='' kvm=0 timeout=900 bar_size=256M append=''
+suite='' module_dir='' kvm=0 timeout=900 bar_size=256M append='' topology=''
 kvers=() bin_dirs=()
 
 while [ $# -gt 0 ]; do
@@ -76,7 +85,7 @@ while [ $# -gt 0 ]; do
 	-h | --help) usage; exit 0 ;;
 	--kvm) kvm=1; shift ;;
 	--keep) shift ;;
-	--suite | --module-dir | --bin | --kver | --timeout | --bar-size | --append)
+	--suite | --module-dir | --bin | --kver | --timeout | --bar-size | --append | --topology)
 		if [ $# -lt 2 ] || [ -z "$2" ]; then
 			bad_usage "$1 needs a value"
 		fi
@@ -91,6 +100,7 @@ while [ $# -gt 0 ]; do
 		--timeout) timeout=$2 ;;
 		--bar-size) bar_size=$2 ;;
 		--append) append=$2 ;;
+		--topology) topology=$2 ;;
 		esac
 		shift 2
 		;;
@@ -104,6 +114,22 @@ case $timeout in
 '' | *[!0-9]* | 0) bad_usage "--timeout '$timeout' is not a positive number of seconds" ;;
 esac
 [ -e "$suite/run.sh" ] || die "$suite has no run.sh"
+# The suite's own topology, unless the command line chose one; the names
+# are run-vm.sh's.
+if [ -n "$topology" ]; then
+	case $topology in
+	flat | switch) ;;
+	*) bad_usage "--topology '$topology' is not one of: flat switch" ;;
+	esac
+elif [ -f "$suite/topology" ]; then
+	topology=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$suite/topology")
+	case $topology in
+	flat | switch) ;;
+	*) die "$suite/topology: '$topology' is not one of: flat switch" ;;
+	esac
+else
+	topology=flat
+fi
 
 build=${P2PDAX_BUILD:-$ROOT/build}
 mkdir -p "$build"
@@ -200,7 +226,7 @@ if [ ${#kvers[@]} = 0 ]; then
 	fi
 fi
 
-vm_args=(--bar-size "$bar_size")
+vm_args=(--bar-size "$bar_size" --topology "$topology")
 [ $kvm = 0 ] || vm_args+=(--kvm)
 [ -z "$append" ] || vm_args+=(--append "$append")
 
@@ -268,13 +294,16 @@ for kver in "${kvers[@]}"; do
 	fi
 
 	# Images first, so the pre-boot hook can write into them.
-	"$HERE/run-vm.sh" --workdir "$wd" --bar-size "$bar_size" --prepare-only
+	"$HERE/run-vm.sh" --workdir "$wd" --bar-size "$bar_size" --topology "$topology" --prepare-only
 	bar_bytes=$(stat -c %s "$wd/bar.img")
 	export P2PDAX_KVER=$kver P2PDAX_WORKDIR=$wd P2PDAX_BAR_IMG=$wd/bar.img \
-		P2PDAX_BAR_SIZE=$bar_bytes P2PDAX_NVME_IMG=$wd/nvme.img
+		P2PDAX_BAR_SIZE=$bar_bytes P2PDAX_NVME_IMG=$wd/nvme.img P2PDAX_TOPOLOGY=$topology
+	if [ "$topology" = switch ]; then
+		export P2PDAX_NVME2_IMG=$wd/nvme2.img
+	fi
 	run_hook host-pre.sh "host pre-boot hook" "$kver" "$wd"
 
-	echo "$PROG: [$kver] booting ($([ $kvm = 1 ] && echo KVM || echo TCG), timeout $timeout s)" >&2
+	echo "$PROG: [$kver] booting ($([ $kvm = 1 ] && echo KVM || echo TCG), topology $topology, timeout $timeout s)" >&2
 	start=$EPOCHREALTIME
 	qemu_rc=0
 	"$HERE/run-vm.sh" --kver "$kver" --initrd "$wd/initramfs.cpio.gz" --workdir "$wd" \

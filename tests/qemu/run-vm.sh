@@ -3,11 +3,31 @@
 #
 # Boot one p2pdax test guest under QEMU and wait for it to power off.
 #
-# The machine (q35) has, on the root bus:
+# The machine is a q35 with one of these topologies (--topology):
+#
+# flat (the default), everything on the root bus:
 #   00:04.0 ivshmem-plain (1af4:1110)  BAR2 = WORKDIR/bar.img (share=on)
 #   00:05.0 edu           (1234:11e8)  a 1 MiB memory BAR
 #   00:06.0 pci-testdev   (1b36:0005)  a small memory BAR and an I/O BAR
 #   00:07.0 nvme          (1b36:0010)  disk = WORKDIR/nvme.img, serial p2pdaxnvme
+#
+# switch, the BAR device and an NVMe controller below one PCIe switch, a
+# second NVMe controller below another root port. Bus numbers are what
+# SeaBIOS hands out (below, as 6.1 and 6.12 guests see them); tests look
+# devices up by vendor/device, NVMe serial and sysfs parentage instead:
+#   00:05.0 edu, 00:06.0 pci-testdev      as in flat
+#   00:08.0 pcie-root-port rp1 (1b36:000c, chassis 1 slot 1)   ACS
+#   01:00.0  x3130-upstream up1 (104c:8232)                     no ACS
+#   02:00.0   xio3130-downstream ds1 (104c:8233, chassis 2 slot 1) no ACS
+#   03:00.0    ivshmem-plain (1af4:1110)  BAR2 = WORKDIR/bar.img
+#   02:01.0   xio3130-downstream ds2 (104c:8233, chassis 2 slot 2) no ACS
+#   04:00.0    nvme (1b36:0010)           WORKDIR/nvme.img, serial p2pdaxnvme
+#   00:09.0 pcie-root-port rp2 (1b36:000c, chassis 3 slot 1)   ACS
+#   05:00.0  nvme (1b36:0010)             WORKDIR/nvme2.img, serial p2pdaxnvme2
+# QEMU 7.2 gives an ACS capability (0x5f: SV TB RR CR UF DT) to
+# pcie-root-port only. The firmware sizes every bridge window from what is
+# behind it: BAR2 gets a 64-bit prefetchable window all the way up.
+#
 # ttyS0 (the console) is written to WORKDIR/console.log and ttyS1 (the results
 # channel of the initramfs /init) to WORKDIR/results.tap.
 #
@@ -22,22 +42,28 @@ set -euo pipefail
 usage() {
 	cat <<EOF
 usage: $PROG --kver KVER --initrd FILE --workdir DIR [--timeout SECONDS]
-       [--kvm] [--bar-size SIZE] [--append "kernel args"] [--interactive]
-       $PROG --workdir DIR [--bar-size SIZE] --prepare-only
+       [--kvm] [--bar-size SIZE] [--topology NAME] [--append "kernel args"]
+       [--interactive]
+       $PROG --workdir DIR [--bar-size SIZE] [--topology NAME] --prepare-only
 
   --kver KVER       boot /boot/vmlinuz-KVER
   --initrd FILE     initramfs (from mkinitramfs.sh)
-  --workdir DIR     created if needed; holds bar.img, nvme.img, console.log,
+  --workdir DIR     created if needed; holds bar.img, nvme.img (and
+                    nvme2.img with --topology switch), console.log,
                     results.tap
   --timeout S       kill QEMU after S seconds and exit 124 (default 900;
                     0 = never)
   --kvm             use KVM instead of TCG (KVM guests hang on some hosts)
   --bar-size SIZE   size of the ivshmem BAR / bar.img, a power of two, with
                     an optional K/M/G suffix (default 256M)
+  --topology NAME   the PCI layout, see the top of this script:
+                    flat (the default: every device on the root bus) or
+                    switch (the BAR device and an NVMe controller below one
+                    PCIe switch, a second NVMe controller on another root port)
   --append ARGS     extra kernel command line arguments
   --interactive     console on this terminal and P2PDAX_SHELL=1: a guest shell
                     instead of the tests (no timeout unless --timeout is given)
-  --prepare-only    only create DIR, bar.img and nvme.img, then exit
+  --prepare-only    only create DIR and the images, then exit
   -h, --help        this text
 
 Exit status: QEMU's own status when it exits by itself (0 after a guest
@@ -62,7 +88,7 @@ to_bytes() {
 
 NVME_SIZE=$((64 << 20))
 
-kver='' initrd='' workdir='' timeout='' kvm=0 bar_size=256M append=''
+kver='' initrd='' workdir='' timeout='' kvm=0 bar_size=256M append='' topology=flat
 interactive=0 prepare_only=0
 
 while [ $# -gt 0 ]; do
@@ -71,7 +97,7 @@ while [ $# -gt 0 ]; do
 	--kvm) kvm=1; shift ;;
 	--interactive) interactive=1; shift ;;
 	--prepare-only) prepare_only=1; shift ;;
-	--kver | --initrd | --workdir | --timeout | --bar-size | --append)
+	--kver | --initrd | --workdir | --timeout | --bar-size | --append | --topology)
 		if [ $# -lt 2 ]; then
 			bad_usage "$1 needs a value"
 		fi
@@ -82,6 +108,7 @@ while [ $# -gt 0 ]; do
 		--timeout) timeout=$2 ;;
 		--bar-size) bar_size=$2 ;;
 		--append) append=$2 ;;
+		--topology) topology=$2 ;;
 		esac
 		shift 2
 		;;
@@ -95,6 +122,10 @@ if [ -z "$bar_bytes" ] || [ "$bar_bytes" -lt $((2 << 20)) ] ||
 	[ $((bar_bytes & (bar_bytes - 1))) -ne 0 ]; then
 	bad_usage "--bar-size '$bar_size' is not a power of two of at least 2M"
 fi
+case $topology in
+flat | switch) ;;
+*) bad_usage "--topology '$topology' is not one of: flat switch" ;;
+esac
 case ${timeout:-x} in
 x) if [ $interactive = 1 ]; then timeout=0; else timeout=900; fi ;;
 *[!0-9]*) bad_usage "--timeout '$timeout' is not a number of seconds" ;;
@@ -104,6 +135,7 @@ mkdir -p "$workdir"
 workdir=$(cd "$workdir" && pwd)
 bar_img=$workdir/bar.img
 nvme_img=$workdir/nvme.img
+nvme2_img=$workdir/nvme2.img
 
 # Images: sparse files, so a big BAR costs no disk. Existing ones are kept
 # (a pre-boot hook may have written them); a BAR file that was shortened is
@@ -120,6 +152,9 @@ else
 	fi
 fi
 [ -e "$nvme_img" ] || truncate -s "$NVME_SIZE" "$nvme_img"
+if [ "$topology" = switch ] && [ ! -e "$nvme2_img" ]; then
+	truncate -s "$NVME_SIZE" "$nvme2_img"
+fi
 
 [ $prepare_only = 0 ] || exit 0
 
@@ -150,21 +185,51 @@ else
 	console=(-serial "file:$workdir/console.log")
 fi
 
+# The devices of each topology (see the top of this script).
+# shellcheck disable=SC2054 # the commas are QEMU's option syntax
+barmem=(-object "memory-backend-file,id=barmem,mem-path=$bar_img,size=$bar_bytes,share=on")
+nvm=(-drive "file=$nvme_img,if=none,id=nvm,format=raw")
+case $topology in
+flat)
+	# shellcheck disable=SC2054
+	devices=("${barmem[@]}"
+		-device ivshmem-plain,memdev=barmem,addr=0x4
+		-device edu,addr=0x5
+		-device pci-testdev,addr=0x6
+		"${nvm[@]}"
+		-device nvme,drive=nvm,serial=p2pdaxnvme,addr=0x7)
+	;;
+switch)
+	# Each port's (chassis, slot) pair is unique, as QEMU requires of
+	# hot-plug slots. No window reservations (pcie-root-port's
+	# mem-reserve, pref64-reserve) are needed: the devices are there at
+	# boot and SeaBIOS sizes each window from them, BAR2 included.
+	# shellcheck disable=SC2054
+	devices=("${barmem[@]}" "${nvm[@]}"
+		-drive "file=$nvme2_img,if=none,id=nvm2,format=raw"
+		-device edu,addr=0x5
+		-device pci-testdev,addr=0x6
+		-device pcie-root-port,id=rp1,bus=pcie.0,addr=0x8,chassis=1,slot=1,port=1
+		-device x3130-upstream,id=up1,bus=rp1
+		-device xio3130-downstream,id=ds1,bus=up1,addr=0x0,chassis=2,slot=1,port=1
+		-device xio3130-downstream,id=ds2,bus=up1,addr=0x1,chassis=2,slot=2,port=2
+		-device ivshmem-plain,memdev=barmem,bus=ds1
+		-device nvme,drive=nvm,serial=p2pdaxnvme,bus=ds2
+		-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x9,chassis=3,slot=1,port=2
+		-device nvme,drive=nvm2,serial=p2pdaxnvme2,bus=rp2)
+	;;
+esac
+
 # -cpu max: the guest needs pdpe1gb (1 GiB pages) and PAT under TCG too.
-# The NVMe drive uses QEMU's default cache mode (writeback): everything is
-# in the host file once QEMU has exited.
+# The NVMe drives use QEMU's default cache mode (writeback): everything is
+# in the host files once QEMU has exited.
 # shellcheck disable=SC2054 # the commas are QEMU's option syntax
 qemu=(qemu-system-x86_64
 	-machine q35 -accel "$accel" -cpu max -smp 2 -m 1G
 	-display none -vga none -monitor none -no-reboot -nodefaults
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	"${console[@]}" -serial "file:$workdir/results.tap"
-	-object "memory-backend-file,id=barmem,mem-path=$bar_img,size=$bar_bytes,share=on"
-	-device ivshmem-plain,memdev=barmem,addr=0x4
-	-device edu,addr=0x5
-	-device pci-testdev,addr=0x6
-	-drive "file=$nvme_img,if=none,id=nvm,format=raw"
-	-device nvme,drive=nvm,serial=p2pdaxnvme,addr=0x7)
+	"${devices[@]}")
 printf '%q ' "${qemu[@]}" >"$workdir/qemu.cmd"
 echo >>"$workdir/qemu.cmd"
 

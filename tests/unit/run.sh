@@ -57,6 +57,8 @@ run numparse "$B/unit/test_numparse"
 run cli "$B/unit/test_cli"
 run patcheck sh "$here/test_patcheck.sh" "$B"
 run guest sh "$here/test_daxtool.sh" "$B"
+run uapi sh "$here/test_uapi.sh" "$B"
+run p2ptool sh "$here/test_p2ptool.sh" "$B"
 
 echo "1..$n"
 echo "# $skipped skipped"

@@ -25,9 +25,10 @@
  * zero. BAR offsets, PCI locations and routes are not secret: they are also
  * in sysfs for every reader.
  *
- * The ioctl numbers encode the size of the first version of each structure;
- * the kernel matches them by number only, so that a caller built against a
- * later, longer structure reaches the same ioctl.
+ * The ioctl numbers encode the size of the first version of each structure
+ * (P2PDAX_*_SIZE_VER1), and stay the same when a structure grows: the kernel
+ * matches their type, direction and number, and ignores their size bits.
+ * The structure's own @size says how long it is.
  */
 #ifndef _UAPI_LINUX_P2PDAX_H
 #define _UAPI_LINUX_P2PDAX_H
@@ -40,7 +41,7 @@
 
 #define P2PDAX_API_VERSION	1
 
-/* @flags of every request: also return bus addresses (CAP_SYS_ADMIN). */
+/* @flags of INFO and RESOLVE: also return bus addresses (CAP_SYS_ADMIN). */
 #define P2PDAX_F_BUS_ADDR	(1U << 0)
 
 /* struct p2pdax_info.caching */
@@ -58,7 +59,8 @@
  * @bus: bus number
  * @device: device number, 0 to 31
  * @function: function number, 0 to 7
- * @bar: BAR index, 0 to 5; zero where no BAR is meant
+ * @bar: BAR index, 0 to 5; 0 where the structure names a function only
+ *	(a peer or a port of a route)
  */
 struct p2pdax_pci_fn {
 	__u32 domain;
@@ -78,8 +80,8 @@ struct p2pdax_pci_fn {
  * @caching: out: %P2PDAX_CACHING_WC or %P2PDAX_CACHING_UC
  * @fn: out: the PCI function and BAR that hold the memory
  * @attrs: out: %P2PDAX_ATTR_* flags
- * @nr_ranges: out: number of physical pieces of the device; @bar_offset
- *	and @bus_addr describe the first one (see the device's mappingN
+ * @nr_ranges: out: number of physical pieces of the device, 0 for a device
+ *	of size 0; @bar_offset and @bus_addr describe the first one (see the device's mappingN
  *	directories in sysfs, or %P2PDAX_IOC_RESOLVE, for the others)
  * @dev_size: out: size of the device in bytes
  * @align: out: mapping alignment of the device in bytes
@@ -131,7 +133,7 @@ struct p2pdax_info {
  * @dev_id: out: Y of the daxX.Y mapped at @addr
  * @fn: out: the PCI function and BAR that hold the memory
  * @attrs: out: %P2PDAX_ATTR_* flags, as in &struct p2pdax_info
- * @pad2: zero
+ * @pad2: out: zero (ignored on input)
  * @reserved: must be zero
  */
 struct p2pdax_resolve {
@@ -217,10 +219,12 @@ struct p2pdax_port {
  * struct p2pdax_route - the path from a region's BAR to a consumer function
  * @size: in: sizeof(struct p2pdax_route); out: bytes filled in
  * @version: in: 1 to %P2PDAX_API_VERSION; out: version of the answer
- * @flags: in: must be zero
+ * @flags: in: must be zero (no bus addresses in a route)
  * @region_id: in: X of daxX.Y, the region whose BAR function is the source
+ *	(%ENODEV if it is not a p2pdax region)
  * @peer: in: the consumer function, e.g. an NVMe controller (@peer.bar
- *	must be zero)
+ *	must be zero, @peer.device below 32, @peer.function below 8: %EINVAL
+ *	otherwise; %ENODEV if there is no such function)
  * @type: out: %P2PDAX_ROUTE_* type of the route
  * @attrs: out: %P2PDAX_ROUTE_ACS_REDIRECT, %P2PDAX_ROUTE_TRANSLATED,
  *	%P2PDAX_ROUTE_TRUNCATED
@@ -246,13 +250,21 @@ struct p2pdax_route {
 	__u64 reserved[4];
 };
 
+/* Sizes of the first version of each structure: the smallest @size taken. */
+#define P2PDAX_INFO_SIZE_VER1		120
+#define P2PDAX_RESOLVE_SIZE_VER1	112
+#define P2PDAX_ROUTE_SIZE_VER1		328
+
 #define P2PDAX_IOC_MAGIC	0xDA
 
 /* Describe the device named by region_id and dev_id. */
-#define P2PDAX_IOC_INFO		_IOWR(P2PDAX_IOC_MAGIC, 0x00, struct p2pdax_info)
+#define P2PDAX_IOC_INFO		_IOC(_IOC_READ | _IOC_WRITE, P2PDAX_IOC_MAGIC, \
+				     0x00, P2PDAX_INFO_SIZE_VER1)
 /* Resolve a range of the caller's mapping of a /dev/daxX.Y. */
-#define P2PDAX_IOC_RESOLVE	_IOWR(P2PDAX_IOC_MAGIC, 0x01, struct p2pdax_resolve)
+#define P2PDAX_IOC_RESOLVE	_IOC(_IOC_READ | _IOC_WRITE, P2PDAX_IOC_MAGIC, \
+				     0x01, P2PDAX_RESOLVE_SIZE_VER1)
 /* Report the route from a region's BAR function to a consumer function. */
-#define P2PDAX_IOC_ROUTE	_IOWR(P2PDAX_IOC_MAGIC, 0x02, struct p2pdax_route)
+#define P2PDAX_IOC_ROUTE	_IOC(_IOC_READ | _IOC_WRITE, P2PDAX_IOC_MAGIC, \
+				     0x02, P2PDAX_ROUTE_SIZE_VER1)
 
 #endif /* _UAPI_LINUX_P2PDAX_H */
