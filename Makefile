@@ -7,8 +7,8 @@
 #   make check          install what is missing, build, run every test
 #   make demo           install what is missing, build, boot the demo VM
 #   make intree-check   prove the in-tree form builds in Debian's 6.1 source
-#   make unit-check, guest-check, carve-check, stress-check, p2p-check: one part
-#                       of make check
+#   make unit-check, guest-check, carve-check, stress-check, p2p-check,
+#                       p2p-iommu-check: one part of make check
 #   make bench          first-touch, fault and memmap figures per alignment,
 #                       from one QEMU boot per kernel (BENCH_KVER=K: only K)
 #   make clean
@@ -20,7 +20,8 @@ SOURCES := Kbuild drivers include compat
 
 export BUILD
 
-.PHONY: all modules tests deps check unit-check guest-check carve-check stress-check p2p-check bench demo intree-check clean
+.PHONY: all modules tests deps check unit-check guest-check carve-check stress-check p2p-check \
+	p2p-iommu-check bench demo intree-check clean
 
 all: modules tests
 
@@ -64,6 +65,10 @@ stress-check: all
 # The P2P ABI on a PCIe switch (the suite's file "topology" says "switch").
 p2p-check: all
 	$(RUN_SUITE) --suite tests/p2p
+
+# The route report behind an emulated Intel IOMMU (topology "switch-iommu").
+p2p-iommu-check: all
+	$(RUN_SUITE) --suite tests/p2p-iommu
 
 intree-check:
 	scripts/intree-check.sh

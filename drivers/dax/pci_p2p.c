@@ -193,6 +193,8 @@ static LIST_HEAD(dax_pci_p2p_regions);
 static LIST_HEAD(dax_pci_p2p_drains);
 /* const in later kernels: take the type of struct device's own pointer */
 static typeof_member(struct device, bus) dax_pci_p2p_dax_bus;
+/* Major number of the dax character devices, learnt with the bus. */
+static unsigned int dax_pci_p2p_dax_major;
 static struct workqueue_struct *dax_pci_p2p_wq;
 
 static struct dax_pci_p2p *dax_pci_p2p_lookup(struct device *dev)
@@ -777,8 +779,10 @@ static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
 		goto out;
 	}
 	rc = bus_register_notifier(child->bus, &dax_pci_p2p_dax_nb);
-	if (!rc)
+	if (!rc) {
+		dax_pci_p2p_dax_major = MAJOR(child->devt);
 		dax_pci_p2p_dax_bus = child->bus;
+	}
 	put_device(child);
 out:
 	mutex_unlock(&dax_pci_p2p_bus_lock);
@@ -1349,8 +1353,12 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 	if (rc)
 		return rc;
 	dev = bus ? bus_find_device_by_devt(bus, devt) : NULL;
-	if (!dev)
+	if (!dev) {
+		/* A mapping of a dax device that has been destroyed since. */
+		if (bus && MAJOR(devt) == READ_ONCE(dax_pci_p2p_dax_major))
+			return -ENXIO;
 		return -EINVAL;
+	}
 	if (dax_pci_p2p_snap_of(dev->parent, &snap)) {
 		put_device(dev);
 		return -EINVAL;
@@ -1474,15 +1482,31 @@ static void dax_pci_p2p_walk(struct pci_dev *src, struct pci_dev *peer,
 		route->type = P2PDAX_ROUTE_NO_COMMON_ROOT;
 }
 
-static u32 dax_pci_p2p_iommu_of(struct pci_dev *pdev)
+/*
+ * The IOMMU domain type in front of @pdev, a device of another driver. Its
+ * domain can be replaced (and freed) under us: the device lock keeps the
+ * driver core from binding or unbinding it, and with that the domain type
+ * from being changed through sysfs, which 6.1 does under the device lock
+ * and 6.12 only while no driver is bound. A driver that manages DMA
+ * ownership itself (vfio-pci) can still attach another domain meanwhile.
+ */
+static int dax_pci_p2p_iommu_of(struct pci_dev *pdev, u32 *iommu)
 {
-	struct iommu_domain *domain = iommu_get_domain_for_dev(&pdev->dev);
+	struct iommu_domain *domain;
+	int rc;
 
+	rc = device_lock_interruptible(&pdev->dev);
+	if (rc)
+		return rc;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
 	if (!domain)
-		return P2PDAX_IOMMU_NONE;
-	if (domain->type == IOMMU_DOMAIN_IDENTITY)
-		return P2PDAX_IOMMU_IDENTITY;
-	return P2PDAX_IOMMU_TRANSLATED;
+		*iommu = P2PDAX_IOMMU_NONE;
+	else if (domain->type == IOMMU_DOMAIN_IDENTITY)
+		*iommu = P2PDAX_IOMMU_IDENTITY;
+	else
+		*iommu = P2PDAX_IOMMU_TRANSLATED;
+	device_unlock(&pdev->dev);
+	return 0;
 }
 
 static int dax_pci_p2p_ioc_route(void __user *uarg)
@@ -1524,10 +1548,12 @@ static int dax_pci_p2p_ioc_route(void __user *uarg)
 	pci_lock_rescan_remove();
 	dax_pci_p2p_walk(snap.pdev, peer, route);
 	pci_unlock_rescan_remove();
-	route->iommu = dax_pci_p2p_iommu_of(peer);
-	if (route->iommu == P2PDAX_IOMMU_TRANSLATED)
-		route->attrs |= P2PDAX_ROUTE_TRANSLATED;
-	rc = dax_pci_p2p_copy_out(uarg, route, usize);
+	rc = dax_pci_p2p_iommu_of(peer, &route->iommu);
+	if (!rc) {
+		if (route->iommu == P2PDAX_IOMMU_TRANSLATED)
+			route->attrs |= P2PDAX_ROUTE_TRANSLATED;
+		rc = dax_pci_p2p_copy_out(uarg, route, usize);
+	}
 
 	pci_dev_put(peer);
 out_snap:

@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,13 +54,15 @@ static const char usage_text[] =
 "                                 persistent= nr_ranges= dev_size= align=\n"
 "                                 bar_size= bar_offset=, and with --addr\n"
 "                                 bus_addr= bar_bus_addr=\n"
-"  resolve DEV OFFSET LENGTH [--addr] [--nobody]\n"
+"  resolve DEV OFFSET LENGTH [--addr] [--nobody] [--after CMD]\n"
 "                                 map all of /dev/DEV MAP_SHARED, then\n"
 "                                 P2PDAX_IOC_RESOLVE of [map+OFFSET,\n"
 "                                 map+OFFSET+LENGTH) (not checked against the\n"
 "                                 device size): region= dev= pci= bar=\n"
 "                                 bar_offset= contig= attrs=, and with --addr\n"
-"                                 bus_addr=\n"
+"                                 bus_addr=; --after runs the shell command\n"
+"                                 CMD (e.g. daxctl destroy-device) between\n"
+"                                 the mmap and the ioctl\n"
 "  route REGION PCI [--nobody]    P2PDAX_IOC_ROUTE from region REGION's BAR\n"
 "                                 function to PCI: type= acs_redirect=\n"
 "                                 translated= iommu= nr_ports= truncated=, then\n"
@@ -67,7 +70,11 @@ static const char usage_text[] =
 "  fuzz N [--seed S] [--nobody] [DEV]\n"
 "                                 N random ioctls on /dev/p2pdax, with DEV (if\n"
 "                                 given) mapped whole for RESOLVE to aim at:\n"
-"                                 calls= seed= ok= and errno_ENAME= per errno\n"
+"                                 calls= seed= ok= (all successes), ok_info=\n"
+"                                 ok_resolve= ok_route= (by command) and\n"
+"                                 errno_ENAME= per errno;\n"
+"                                 SIGTERM or SIGINT ends it early, with the\n"
+"                                 same report (calls= those made) and stopped=1\n"
 "\n"
 "DEV is daxX.Y (or /dev/daxX.Y). PCI is DDDD:BB:DD.F. Numbers are\n"
 PARSE_U64_FORMS ".\n"
@@ -136,6 +143,7 @@ enum {
 	OPT_ADDR	= 1 << 0,
 	OPT_NOBODY	= 1 << 1,
 	OPT_SEED	= 1 << 2,
+	OPT_AFTER	= 1 << 3,
 };
 
 #define MAX_POS	4
@@ -145,6 +153,7 @@ struct opts {
 	bool nobody;
 	bool seed_set;
 	uint64_t seed;
+	const char *after;
 	int npos;
 	const char *pos[MAX_POS];
 };
@@ -174,6 +183,10 @@ static int parse_opts(int argc, char **argv, unsigned int allowed, int maxpos,
 			if (rc)
 				return rc;
 			o->seed_set = true;
+		} else if ((allowed & OPT_AFTER) && !strcmp(a, "--after")) {
+			if (++i == argc)
+				return cli_usage_error("--after needs a command");
+			o->after = argv[i];
 		} else if (a[0] == '-') {
 			return cli_usage_error("%s: unknown option '%s'", argv[0], a);
 		} else if (o->npos == maxpos || o->npos == MAX_POS) {
@@ -443,7 +456,7 @@ static int cmd_resolve(int argc, char **argv)
 	struct opts o;
 	int rc, fd;
 
-	rc = parse_opts(argc, argv, OPT_ADDR | OPT_NOBODY, 3, &o);
+	rc = parse_opts(argc, argv, OPT_ADDR | OPT_NOBODY | OPT_AFTER, 3, &o);
 	if (rc)
 		return rc;
 	if (o.npos != 3)
@@ -458,6 +471,15 @@ static int cmd_resolve(int argc, char **argv)
 	rc = map_whole(region, dev, &d, &m, path, sizeof(path));
 	if (rc)
 		return rc;
+	/* Before any privilege drop: the command is the caller's own. */
+	if (o.after) {
+		fflush(stdout);
+		rc = system(o.after);
+		if (rc) {
+			rc = cli_error("--after '%s' failed (status %d)", o.after, rc);
+			goto out_unmap;
+		}
+	}
 	fd = ctl_open(&o);
 	if (fd < 0) {
 		rc = CLI_EXIT_FAIL;
@@ -663,10 +685,20 @@ struct fuzz {
 	uint32_t region, dev;		/* its device, or random ids */
 	struct p2pdax_pci_fn fn;	/* its PCI function (from INFO) */
 	uint64_t ok;
+	uint64_t ok_cmd[NR_CMDS];	/* successes by _IOC_NR: INFO, RESOLVE, ROUTE */
 	uint64_t errs[ERRNO_SLOTS];	/* the last slot counts any larger errno */
 };
 
 static uint64_t rng;
+
+/* Set by SIGTERM and SIGINT: the fuzz loop ends after the current call. */
+static volatile sig_atomic_t fuzz_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	fuzz_stop = 1;
+}
 
 /* splitmix64: fast, and every seed (0 included) gives a good sequence. */
 static uint64_t rnd(void)
@@ -941,12 +973,16 @@ static void fuzz_one(struct fuzz *f)
 	     _IOC_NR(cmd) : (unsigned int)below(NR_CMDS);
 	fill_request(f, &rq, nr);
 	arg = place_request(f, &rq, nr);
-	if (!ioctl(f->ctl, cmd, arg))
+	if (!ioctl(f->ctl, cmd, arg)) {
 		f->ok++;
-	else if (errno > 0 && errno < ERRNO_SLOTS)
+		/* Only the three commands succeed, whatever their size bits. */
+		if (_IOC_TYPE(cmd) == P2PDAX_IOC_MAGIC && _IOC_NR(cmd) < NR_CMDS)
+			f->ok_cmd[_IOC_NR(cmd)]++;
+	} else if (errno > 0 && errno < ERRNO_SLOTS) {
 		f->errs[errno]++;
-	else
+	} else {
 		f->errs[ERRNO_SLOTS - 1]++;
+	}
 }
 
 /* The buffer with its guard page, the anonymous memory, the read-only page. */
@@ -1015,13 +1051,19 @@ static void fuzz_learn_fn(struct fuzz *f)
 	}
 }
 
-static void fuzz_report(const struct fuzz *f, uint64_t n, uint64_t seed)
+static void fuzz_report(const struct fuzz *f, uint64_t n, uint64_t seed, bool stopped)
 {
+	static const char * const ok_cmd_names[NR_CMDS] = { "info", "resolve", "route" };
+	size_t i;
 	int e;
 
 	printf("calls=%" PRIu64 "\n", n);
 	printf("seed=%" PRIu64 "\n", seed);
+	if (stopped)
+		printf("stopped=1\n");
 	printf("ok=%" PRIu64 "\n", f->ok);
+	for (i = 0; i < NR_CMDS; i++)
+		printf("ok_%s=%" PRIu64 "\n", ok_cmd_names[i], f->ok_cmd[i]);
 	for (e = 1; e < ERRNO_SLOTS - 1; e++)
 		if (f->errs[e])
 			printf("errno_%s=%" PRIu64 "\n", errno_name(e), f->errs[e]);
@@ -1032,6 +1074,7 @@ static void fuzz_report(const struct fuzz *f, uint64_t n, uint64_t seed)
 static int cmd_fuzz(int argc, char **argv)
 {
 	static struct fuzz f;
+	struct sigaction sa = { .sa_handler = on_stop };
 	struct daxdev d = { .fd = -1 };
 	struct daxmap m = { .base = MAP_FAILED };
 	char path[64];
@@ -1072,10 +1115,13 @@ static int cmd_fuzz(int argc, char **argv)
 	rc = fuzz_ro_page(&f);
 	if (rc)
 		return rc;
+	/* No SA_RESTART: a call the signal interrupts ends with EINTR, counted. */
+	if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL))
+		return cli_error("sigaction: %s", strerror(errno));
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !fuzz_stop; i++)
 		fuzz_one(&f);
-	fuzz_report(&f, n, o.seed_set ? o.seed : 1);
+	fuzz_report(&f, i, o.seed_set ? o.seed : 1, i < n);
 	close(f.ctl);
 	daxdev_unmap(&m);
 	daxdev_close(&d);

@@ -18,11 +18,15 @@
 #      the ACS P2P Request/Completion Redirect bits as setpci sets them on
 #      each port of a route that has ACS (in QEMU 7.2 only the root ports
 #      have: the same-switch redirect check is a skip that says so);
-#   e) no IOMMU in this machine: iommu=none;
+#   e) no IOMMU in this machine: iommu=none (tests/p2p-iommu has one);
 #   f) bus addresses are refused to nobody (EPERM), the rest is not;
 #   g) p2pdax_abi_test (kselftest);
-#   h) random ioctls (p2ptool fuzz) as root and as nobody;
-#   i) the persistent module parameter.
+#   h) random ioctls (p2ptool fuzz) as root and as nobody, both on a mapped
+#      device;
+#   i) teardown race: fuzz, sysfs reads and p2ptool calls in the background
+#      (race-loop.sh) while daxctl destroys and creates a device and the PCI
+#      driver unbinds and binds; afterwards the same answers and data;
+#   j) the persistent module parameter.
 #
 # Bus numbers are whatever the firmware gave out: every function is looked
 # up by vendor/device, NVMe serial and sysfs parentage, never by address.
@@ -30,10 +34,9 @@
 set -u
 cd /tests || exit 1
 . ./lib.sh
+. ./p2plib.sh
 
 M=$((1 << 20))
-PCI=/sys/bus/pci/devices
-DAXDEVS=/sys/bus/dax/devices
 
 # Where host-post.sh finds what to check in bar.img (one comment line).
 HOSTCHECK="# p2p-host-check:"
@@ -42,228 +45,6 @@ DATA_LEN=$((64 << 10))
 DATA_SEED=61
 
 # ---------------------------------------------------------------- helpers
-
-# run CMD...: CMD's output to /tmp/run.out, its exit status returned.
-run() { "$@" >/tmp/run.out 2>&1; }
-
-# as_nobody CMD: the shell command CMD as uid/gid 65534 (busybox su; its
-# setpriv cannot change uids).
-as_nobody() { su -s /bin/sh nobody -c "$1"; }
-
-# is_num WORD: a decimal or 0x-prefixed hex number.
-is_num() {
-	case $1 in
-	0x*) case ${1#0x} in '' | *[!0-9a-fA-F]*) return 1 ;; esac ;;
-	'' | *[!0-9]*) return 1 ;;
-	esac
-}
-
-# same A B: equal numbers (any base) or equal strings.
-same() {
-	if is_num "$1" && is_num "$2"; then
-		[ $(($1)) = $(($2)) ]
-	else
-		[ "$1" = "$2" ]
-	fi
-}
-
-hex() { printf '%#x' "$1"; }
-
-# val FILE KEY: KEY's value in p2ptool output FILE (the per-port lines of a
-# route excluded).
-val() {
-	grep -v '^port=' "$1" | tr ' \t' '\n\n' | sed -n "s/^$2=//p" | head -n 1
-}
-
-# port_val FILE BDF KEY: KEY's value on the port line of BDF.
-port_val() {
-	grep "^port=$2\([[:space:]]\|$\)" "$1" | head -n 1 | tr ' \t' '\n\n' |
-		sed -n "s/^$3=//p" | head -n 1
-}
-
-# ports FILE: the BDFs of a route's port lines, in order, space-separated.
-ports() {
-	sed -n 's/^port=\([^[:space:]]*\).*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
-}
-
-# expect DESC FILE KEY=VALUE...: each KEY has VALUE in p2ptool output FILE
-# (numbers compared as numbers); KEY=- means KEY is absent or zero.
-expect() {
-	e_desc=$1 e_file=$2
-	shift 2
-	e_bad=
-	for kv in "$@"; do
-		k=${kv%%=*} v=${kv#*=}
-		got=$(val "$e_file" "$k")
-		if [ "$v" = - ]; then
-			[ -z "$got" ] || same "$got" 0 || e_bad="$e_bad $k=$got (want none)"
-		elif ! same "$got" "$v"; then
-			e_bad="$e_bad $k=${got:-<none>} (want $v)"
-		fi
-	done
-	if [ -z "$e_bad" ]; then
-		ok "$e_desc"
-	else
-		not_ok "$e_desc"
-		echo "# got:$e_bad"
-		diag "$e_file"
-	fi
-}
-
-# expect_port DESC FILE BDF KEY=VALUE...: the same for one port line.
-expect_port() {
-	e_desc=$1 e_file=$2 e_bdf=$3
-	shift 3
-	e_bad=
-	if ! grep -q "^port=$e_bdf\([[:space:]]\|$\)" "$e_file"; then
-		e_bad=" no port line for $e_bdf"
-	fi
-	for kv in "$@"; do
-		k=${kv%%=*} v=${kv#*=}
-		got=$(port_val "$e_file" "$e_bdf" "$k")
-		same "$got" "$v" || e_bad="$e_bad $k=${got:-<none>} (want $v)"
-	done
-	if [ -z "$e_bad" ]; then
-		ok "$e_desc"
-	else
-		not_ok "$e_desc"
-		echo "# got:$e_bad"
-		diag "$e_file"
-	fi
-}
-
-# expect_eq DESC GOT WANT
-expect_eq() {
-	if same "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		echo "# got '$2', want '$3'"
-	fi
-}
-
-# p2p OUT ARGS...: p2ptool ARGS, stdout to OUT, stderr to OUT.err.
-p2p() {
-	p_out=$1
-	shift
-	p2ptool "$@" >"$p_out" 2>"$p_out.err"
-}
-
-# errname OUT: the error=NAME p2ptool printed (stdout or stderr).
-errname() {
-	cat "$1" "$1.err" >"$1.all"
-	val "$1.all" error
-}
-
-# refused DESC OUT ARGS...: p2ptool ARGS exits 1 with some error=ENAME (an
-# ioctl refused, not a usage error).
-refused() {
-	r_desc=$1 r_out=$2
-	shift 2
-	p2p "$r_out" "$@"
-	r_rc=$?
-	r_got=$(errname "$r_out")
-	if [ $r_rc = 1 ] && [ -n "$r_got" ]; then
-		ok "$r_desc: error=$r_got"
-	else
-		not_ok "$r_desc (exit $r_rc, error=${r_got:-<none>})"
-		diag "$r_out" "$r_out.err"
-	fi
-}
-
-# refused_with DESC ERRNAME OUT ARGS...: p2ptool ARGS exits 1 and prints
-# error=ERRNAME.
-refused_with() {
-	r_desc=$1 r_err=$2 r_out=$3
-	shift 3
-	p2p "$r_out" "$@"
-	r_rc=$?
-	r_got=$(errname "$r_out")
-	if [ $r_rc = 1 ] && [ "$r_got" = "$r_err" ]; then
-		ok "$r_desc: error=$r_err"
-	else
-		not_ok "$r_desc: error=$r_err (exit $r_rc, error=${r_got:-<none>})"
-		diag "$r_out" "$r_out.err"
-	fi
-}
-
-# parent BDF: the PCI function BDF sits below, empty below a host bridge.
-parent() {
-	p=$(basename "$(dirname "$(readlink -f "$PCI/$1")")")
-	case $p in
-	pci*) ;;
-	*) echo "$p" ;;
-	esac
-}
-
-# pcie_type BDF: the PCIe device/port type (4 root port, 5 upstream, 6
-# downstream), from the PCI Express capability.
-pcie_type() {
-	t=$(setpci -s "$1" CAP_EXP+2.w 2>/dev/null) || return 1
-	echo $(((0x$t >> 4) & 0xf))
-}
-
-# acs_reg BDF OFF: ACS capability (4) or control (6) register, hex without
-# 0x; fails without an ACS capability.
-acs_reg() { setpci -s "$1" "ECAP_ACS+$2.w" 2>/dev/null; }
-
-# res_start BDF INDEX / res_end: a line of the sysfs resource file.
-res_start() { set -- $(sed -n "$(($2 + 1))p" "$PCI/$1/resource"); echo $(($1)); }
-res_end() { set -- $(sed -n "$(($2 + 1))p" "$PCI/$1/resource"); echo $(($2)); }
-
-# lspci_bar BDF N: the bus address of memory region N, as lspci reads it
-# from the BAR (-b: bus-centric), hex without 0x.
-lspci_bar() {
-	lspci -n -b -vv -s "$1" |
-		sed -n "s/^[[:space:]]*Region $2: Memory at \([0-9a-f]*\) .*/\1/p"
-}
-
-# sysfs_is DESC FILE VALUE: FILE reads exactly VALUE.
-sysfs_is() {
-	got=$(cat "$2" 2>&1)
-	if [ "$got" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		echo "# $2: got '$got', want '$3'"
-	fi
-}
-
-# hexattr_is DESC FILE VALUE: FILE reads 0x-prefixed hex equal to VALUE.
-hexattr_is() {
-	got=$(cat "$2" 2>&1)
-	case $got in
-	0x*) if same "$got" "$3"; then ok "$1"; return; fi ;;
-	esac
-	not_ok "$1"
-	echo "# $2: got '$got', want $(hex "$3") (0x form)"
-}
-
-# mode_is DESC FILE MODE: FILE's permission bits are MODE (octal).
-mode_is() {
-	got=$(stat -c %a "$2" 2>&1)
-	if [ "$got" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		echo "# $2: mode '$got', want $3"
-	fi
-}
-
-# nobody_denied DESC FILE: root reads FILE, nobody gets EACCES.
-nobody_denied() {
-	if ! cat "$2" >/dev/null 2>&1; then
-		not_ok "nobody cannot read $1 (root cannot either)"
-	elif as_nobody "cat $2" >/tmp/nobody.out 2>&1; then
-		not_ok "nobody cannot read $1"
-		diag /tmp/nobody.out
-	elif grep -q "Permission denied" /tmp/nobody.out; then
-		ok "nobody cannot read $1 (Permission denied), root can"
-	else
-		not_ok "nobody cannot read $1: Permission denied"
-		diag /tmp/nobody.out
-	fi
-}
 
 # create VAR SIZE: daxctl create-device in $REGION; VAR gets the name.
 create() {
@@ -294,19 +75,6 @@ set -- $NVMES
 expect_eq "two NVMe controllers (1b36:0010): $NVMES" $# 2
 
 modprobe nvme
-# nvme_serial SERIAL: the PCI function of the controller with SERIAL (sysfs
-# pads serials with blanks).
-nvme_serial() {
-	for c in /sys/class/nvme/nvme*; do
-		[ -r "$c/serial" ] || continue
-		s=$(sed 's/[[:space:]]*$//' "$c/serial")
-		if [ "$s" = "$1" ]; then
-			basename "$(readlink -f "$c/device")"
-			return 0
-		fi
-	done
-	return 1
-}
 wait_for 30 nvme_serial p2pdaxnvme >/dev/null
 wait_for 30 nvme_serial p2pdaxnvme2 >/dev/null
 NVME=$(nvme_serial p2pdaxnvme) || NVME=
@@ -493,31 +261,25 @@ if need_p2ptool "p2ptool resolve"; then
 		resolve "$DAX1" $((64 * M - 4096)) 8192
 fi
 
-# ------------------------------------------------------------- d) routes
-
-# check_ports NAME FILE: every port line's ACS fields as setpci reads them.
-check_ports() {
-	c_bad=
-	for pt in $(ports "$2"); do
-		cap=$(acs_reg "$pt" 4) || cap=
-		if [ -n "$cap" ]; then
-			want="acs=1 acs_cap=0x$cap acs_ctrl=0x$(acs_reg "$pt" 6)"
-		else
-			want="acs=0 acs_cap=0 acs_ctrl=0"
-		fi
-		for kv in $want; do
-			k=${kv%%=*} v=${kv#*=}
-			got=$(port_val "$2" "$pt" "$k")
-			same "$got" "$v" || c_bad="$c_bad $pt $k=${got:-<none>} (want $v)"
-		done
-	done
-	if [ -z "$c_bad" ]; then
-		ok "$1: each port's acs, acs_cap and acs_ctrl as setpci reads them"
+# A mapping outlives its device: RESOLVE of it says ENXIO once the device
+# is disabled, and still once it is destroyed (its node gone from the bus).
+if need_p2ptool "resolve after the device went away"; then
+	GONE=
+	if create GONE 32M && wait_for 10 dax_ready "$GONE"; then
+		refused_with "resolve of a mapping of $GONE after disable-device" ENXIO \
+			/tmp/res resolve "$GONE" 0 4096 --after "daxctl disable-device $GONE"
+		check "daxctl enable-device $GONE" daxctl enable-device "$GONE"
+		refused_with "resolve of a mapping of $GONE after destroy-device" ENXIO \
+			/tmp/res resolve "$GONE" 0 4096 \
+			--after "daxctl disable-device $GONE && daxctl destroy-device $GONE"
+		check "$GONE is gone" fails test -e "$DAXDEVS/$GONE"
 	else
-		not_ok "$1: each port's acs, acs_cap and acs_ctrl as setpci reads them"
-		echo "# got:$c_bad"
+		not_ok "create a scratch device for the resolve-after-teardown checks"
+		diag /tmp/run.out
 	fi
-}
+fi
+
+# ------------------------------------------------------------- d) routes
 
 # acs_try NAME PEER PORT BITS WANT: set BITS in PORT's ACS Control, check
 # the route to PEER reports redirect WANT (0 or 1) there, restore.
@@ -642,7 +404,18 @@ fi
 
 # ---------------------------------------------------------------- h) fuzz
 
-# fuzz DESC N ARGS...: p2ptool fuzz N ARGS completes all N calls.
+# kernel_errnos FILE: the errno names of a fuzz report that the kernel must
+# never return to user space (ERESTARTSYS, ENOIOCTLCMD, ENOTSUPP, ...: 512
+# and up, which p2ptool names) or that p2ptool could not name (EOTHER).
+kernel_errnos() {
+	sed -n 's/^errno_\(E[A-Z_]*\)=.*/\1/p' "$1" | grep -xE \
+		'ERESTART[A-Z_]*|ENOIOCTLCMD|EPROBE_DEFER|EOPENSTALE|ENOPARAM|EBADHANDLE|ENOTSYNC|EBADCOOKIE|ENOTSUPP|ETOOSMALL|ESERVERFAULT|EBADTYPE|EJUKEBOX|EIOCBQUEUED|ERECALLCONFLICT|EOTHER|E[0-9]+' |
+		tr '\n' ' '
+}
+
+# fuzz DESC N ARGS...: p2ptool fuzz N ARGS completes all N calls, and no
+# call got an errno the kernel keeps to itself. With a device (the last
+# argument a daxX.Y), some RESOLVE calls must have succeeded.
 fuzz() {
 	f_desc=$1 f_n=$2
 	shift 2
@@ -651,10 +424,15 @@ fuzz() {
 	f_rc=$?
 	diag /tmp/fuzz /tmp/fuzz.err
 	f_calls=$(val /tmp/fuzz calls)
-	if [ $f_rc = 0 ] && [ "$f_calls" = "$f_n" ]; then
-		ok "$f_desc: calls=$f_calls in $(($(date +%s) - f_t0)) s"
+	f_ok=$(val /tmp/fuzz ok) f_res=$(val /tmp/fuzz ok_resolve)
+	f_bad=$(kernel_errnos /tmp/fuzz)
+	eval "f_dev=\${$#}"
+	case $f_dev in dax*) ;; *) f_dev= ;; esac
+	if [ $f_rc = 0 ] && [ "$f_calls" = "$f_n" ] && [ -z "$f_bad" ] &&
+		{ [ -z "$f_dev" ] || [ "${f_res:-0}" -gt 0 ]; }; then
+		ok "$f_desc: calls=$f_calls ok=$f_ok (resolve: $f_res) in $(($(date +%s) - f_t0)) s"
 	else
-		not_ok "$f_desc (exit $f_rc, calls=${f_calls:-<none>})"
+		not_ok "$f_desc (exit $f_rc, calls=${f_calls:-<none>}, ok=${f_ok:-<none>}, resolve ok=${f_res:-<none>}${f_bad:+, kernel-internal errnos: $f_bad})"
 	fi
 }
 
@@ -662,7 +440,7 @@ if need_p2ptool "p2ptool fuzz"; then
 	# A new seed each run, printed to repeat it.
 	SEED=$(date +%s)
 	echo "# fuzz seed $SEED"
-	fuzz "fuzz 100000 as root" 100000
+	fuzz "fuzz 100000 as root on $DAX1" 100000 "$DAX1"
 	fuzz "fuzz 20000 as nobody on $DAX1" 20000 --nobody "$DAX1"
 	p2p /tmp/info1 info "$DAX1" --addr
 	expect "after the fuzz: info $DAX1 unchanged" /tmp/info1 \
@@ -671,7 +449,251 @@ if need_p2ptool "p2ptool fuzz"; then
 		daxtool check "/dev/$DAX1" $DATA_OFF $DATA_LEN $DATA_SEED
 fi
 
-# ---------------------------------------------------------- i) persistent
+# ------------------------------------------------------ i) teardown race
+
+# The ioctls and the p2pdax attributes read the state of dax devices that
+# can go away under them. In the background: a fuzz on a mapped device, and
+# loops of sysfs reads and p2ptool calls as root and as nobody
+# (race-loop.sh). In the foreground: daxctl destroys and creates a carved
+# device RACE_CREATE times, then the PCI driver unbinds and binds RACE_BIND
+# times, each time with a fresh fuzz mapping the region's device just before
+# the unbind (RESOLVE's success path against the teardown). Every background
+# job must end when told (a task stuck in the kernel would not), no ioctl may
+# return an errno the kernel keeps to itself, and afterwards the carve done
+# again must give the same offsets, addresses and data, with nothing left
+# behind. The console check fails the run on any splat.
+RACE_CREATE=10
+RACE_BIND=5
+RACE_WAIT=20		# s, for one operation, or for a job to end
+RACE_N=1000000000000	# fuzz calls: the fuzz runs until stopped
+
+# bounded CMD...: CMD, killed after RACE_WAIT s.
+bounded() { timeout -s KILL $RACE_WAIT "$@"; }
+unbound() { [ ! -e "$PCI/$IV/driver" ]; }
+dax_gone() { [ ! -e "$DAXDEVS/$1" ] && [ ! -e "/dev/$1" ]; }
+maps_dev() { grep -q " /dev/$2\$" "/proc/$1/maps" 2>/dev/null; }
+
+# race_fuzz_start OUT DEV [--nobody]: a fuzz of DEV in the background, $fz
+# its pid once it has DEV mapped (false if it does not map it in time).
+race_fuzz_start() {
+	p2ptool fuzz $RACE_N --seed $SEED "$2" ${3:-} > "$1" 2>&1 &
+	fz=$!
+	wait_for $RACE_WAIT maps_dev $fz "$2"
+}
+
+# race_stop PID: wait RACE_WAIT s for PID to end (SIGKILL then) and set
+# r_rc to its exit status, r_late to 1 if it had to be killed.
+race_stop() {
+	r_late=0
+	if ! wait_for $RACE_WAIT exited "$1"; then
+		r_late=1
+		kill -9 "$1" 2>/dev/null
+	fi
+	wait "$1"
+	r_rc=$?
+}
+
+# race_fuzz_stop DESC PID OUT: stop a fuzz with SIGTERM; it must end in time
+# with its report and no kernel-internal errno. Adds its calls to fz_calls
+# and fz_res, and its report line to fz_lines.
+race_fuzz_stop() {
+	kill -TERM "$2" 2>/dev/null
+	race_stop "$2"
+	f_calls=$(val "$3" calls) f_ok=$(val "$3" ok) f_res=$(val "$3" ok_resolve)
+	f_bad=$(kernel_errnos "$3")
+	if [ $r_late = 0 ] && [ $r_rc = 0 ] && [ "$(val "$3" stopped)" = 1 ] &&
+		[ -z "$f_bad" ] && [ "${f_calls:-0}" -gt 0 ]; then
+		fz_calls=$((fz_calls + f_calls)) fz_res=$((fz_res + f_res))
+		fz_lines="$fz_lines $f_calls/$f_ok/$f_res"
+		return 0
+	fi
+	not_ok "$1: the fuzz ends on SIGTERM within $RACE_WAIT s with its report (killed: $r_late, exit $r_rc, calls=${f_calls:-<none>}${f_bad:+, kernel-internal errnos: $f_bad})"
+	diag "$3"
+	return 1
+}
+
+# race_loop_check DESC PID OUT: a race-loop.sh job ends once told, having
+# run, and every ioctl it saw fail said ENODEV, ENXIO or EINVAL (the device,
+# region or mapping gone) or "none" (resolve could not open the device).
+race_loop_check() {
+	race_stop "$2"
+	l_sum=$(head -n 1 "$3" 2>/dev/null)
+	l_odd=$(sed -n 's/^error=\([^ ]*\) .*/\1/p' "$3" 2>/dev/null |
+		grep -vxE 'ENODEV|ENXIO|EINVAL|none' | tr '\n' ' ')
+	l_rounds=$(echo "$l_sum" | sed -n 's/^rounds=\([0-9]*\) .*/\1/p')
+	if [ $r_late = 0 ] && [ $r_rc = 0 ] && [ "${l_rounds:-0}" -gt 0 ] && [ -z "$l_odd" ]; then
+		ok "$1: ended when told; $l_sum$(sed -n 's/^error=\(.*\) \(.*\)/, \2 \1/p' "$3" | tr -d '\n')"
+	else
+		not_ok "$1: ended when told within $RACE_WAIT s (killed: $r_late, exit $r_rc), ran, failures only ENODEV/ENXIO/EINVAL${l_odd:+ (got: $l_odd)}"
+		diag "$3"
+	fi
+}
+
+# stuck_tasks: the names of the processes in uninterruptible sleep (D),
+# kernel threads (children of kthreadd, pid 2) left out.
+stuck_tasks() {
+	for st in /proc/[0-9]*/status; do
+		awk '/^Name:/ { n = $2 } /^State:/ { s = $2 } /^PPid:/ { p = $2 }
+		     END { if (s == "D" && p != 2 && p != 0) print n }' "$st" 2>/dev/null
+	done | tr '\n' ' '
+}
+
+# iomem_claims: the driver's claims and device-dax's, one word each.
+iomem_claims() {
+	sed -n 's/.* : \(dax_pci_p2p\|dax[0-9]*\.[0-9]*\)$/\1/p' /proc/iomem | sort | tr '\n' ' '
+}
+
+if need_p2ptool "teardown race"; then
+	race_t0=$(date +%s)
+	refcnt0=$(cat /sys/module/$DRV/refcnt)
+	claims0=$(iomem_claims)
+	devs0=$(ls $DAXDEVS | tr '\n' ' ')
+	echo "# race: before: module refcnt $refcnt0, /proc/iomem claims: $claims0, dax devices: $devs0"
+	rm -f /tmp/race.*
+	: > /tmp/race.phase
+	fz_calls=0 fz_res=0 fz_lines=''
+	race_ok=1
+
+	race_fuzz_start /tmp/race.fz0 "$DAX1" || {
+		not_ok "race: a fuzz maps $DAX1 (within $RACE_WAIT s)"
+		diag /tmp/race.fz0
+	}
+	fz0=$fz
+	sh ./race-loop.sh /tmp/race.stop /tmp/race.root /tmp/race.phase /tmp/race.ack.root \
+		"$IV" "$NVME" "$DAX1" > /tmp/race.root.log 2>&1 &
+	lr=$!
+	ln=
+	if [ -n "$SU" ]; then
+		chmod 644 /tmp/race.phase
+		su -s /bin/sh nobody -c "sh /tests/race-loop.sh /tmp/race.stop /tmp/race.nobody \
+			/tmp/race.phase /tmp/race.ack.nobody $IV $NVME2" > /tmp/race.nobody.log 2>&1 &
+		ln=$!
+	fi
+	wait_for $RACE_WAIT test -s /tmp/race.ack.root
+
+	# Destroy and create a carved device under the loops' feet.
+	c_fail='' c_done=0
+	while [ -z "$c_fail" ] && [ $c_done -lt $RACE_CREATE ]; do
+		i=$((c_done + 1))
+		if ! bounded daxctl create-device -r "$REGION" -s 32M > /tmp/race.op 2>&1; then
+			c_fail="cycle $i: create-device: $(cat /tmp/race.op)"
+			break
+		fi
+		DAX2=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/race.op | head -n 1)
+		if [ -z "$DAX2" ] || ! wait_for $RACE_WAIT dax_ready "$DAX2"; then
+			c_fail="cycle $i: no device ready after create-device: $(cat /tmp/race.op)"
+		elif ! bounded daxctl disable-device "$DAX2" > /tmp/race.op 2>&1; then
+			c_fail="cycle $i: disable-device $DAX2: $(cat /tmp/race.op)"
+		elif ! bounded daxctl destroy-device "$DAX2" > /tmp/race.op 2>&1; then
+			c_fail="cycle $i: destroy-device $DAX2: $(cat /tmp/race.op)"
+		elif ! wait_for $RACE_WAIT dax_gone "$DAX2"; then
+			c_fail="cycle $i: $DAX2 still there after destroy-device"
+		else
+			c_done=$i
+		fi
+	done
+	if [ -z "$c_fail" ]; then
+		ok "race: $RACE_CREATE cycles of daxctl create-device, disable-device, destroy-device of a 32 MiB $DAX2 in region $REGION"
+	else
+		not_ok "race: $RACE_CREATE cycles of create/disable/destroy-device ($c_done done; $c_fail)"
+		race_ok=
+	fi
+
+	# No more mapping by the loops from here on; the root loop says when
+	# its rounds of the last phase are over.
+	echo nomap > /tmp/race.phase
+	wait_for $RACE_WAIT grep -qx nomap /tmp/race.ack.root ||
+		echo "# race: the root loop did not see phase nomap within $RACE_WAIT s"
+
+	# Unbind and bind the PCI function, each time with a fresh fuzz on the
+	# region's first device, mapped before the unbind.
+	b_fail='' b_done=0
+	while [ -z "$b_fail" ] && [ $b_done -lt $RACE_BIND ]; do
+		i=$((b_done + 1))
+		if ! race_fuzz_start "/tmp/race.fz$i" "$DAX0"; then
+			b_fail="cycle $i: no fuzz mapping $DAX0 within $RACE_WAIT s"
+			kill -TERM $fz 2>/dev/null
+			race_stop $fz
+			break
+		fi
+		if ! bounded sh -c "echo $IV > $DRVDIR/unbind" 2> /tmp/race.op; then
+			b_fail="cycle $i: unbind: $(cat /tmp/race.op)"
+		elif ! unbound || ! wait_for $RACE_WAIT dax_gone "$DAX0"; then
+			b_fail="cycle $i: $IV still bound or $DAX0 still there after unbind"
+		elif ! bounded sh -c "echo $IV > $DRVDIR/bind" 2> /tmp/race.op; then
+			b_fail="cycle $i: bind: $(cat /tmp/race.op)"
+		elif ! bound_to_us "$IV" || ! REGION=$(region_id "$IV"); then
+			b_fail="cycle $i: $IV not bound to $DRV with a region after bind"
+		else
+			DAX0=dax$REGION.0
+			wait_for $RACE_WAIT dax_ready "$DAX0" ||
+				b_fail="cycle $i: /dev/$DAX0 not ready after bind"
+		fi
+		race_fuzz_stop "race: unbind/bind cycle $i" $fz "/tmp/race.fz$i" || race_ok=
+		[ -n "$b_fail" ] || b_done=$i
+	done
+	if [ -z "$b_fail" ]; then
+		ok "race: $RACE_BIND cycles of PCI unbind/bind of $IV, each with a fuzz mapping the device until the unbind"
+	else
+		not_ok "race: $RACE_BIND cycles of PCI unbind/bind ($b_done done; $b_fail)"
+		race_ok=
+	fi
+
+	# Stop the rest: the first fuzz, then the loops.
+	race_fuzz_stop "race: the fuzz on $DAX1" $fz0 /tmp/race.fz0 || race_ok=
+	touch /tmp/race.stop
+	race_loop_check "race: the root loop (sysfs, info, route, resolve)" $lr /tmp/race.root
+	if [ -n "$ln" ]; then
+		race_loop_check "race: the nobody loop (sysfs, info, route)" $ln /tmp/race.nobody
+	else
+		skip "race: the nobody loop" "busybox su cannot run commands as nobody"
+	fi
+	expect_eq "race: fuzz processes stopped by SIGTERM, each with its report (calls/ok/resolve ok:$fz_lines)" \
+		"$(echo $fz_lines | wc -w)" $((RACE_BIND + 1))
+	if [ "$fz_res" -gt 0 ]; then
+		ok "race: the fuzzes made $fz_calls calls, $fz_res of them successful RESOLVEs of a mapped device"
+	else
+		not_ok "race: the fuzzes made successful RESOLVEs of a mapped device ($fz_calls calls, none)"
+	fi
+	got=$(stuck_tasks)
+	expect_eq "race: no task in uninterruptible sleep afterwards" "${got:-none}" none
+
+	# The same carve again: the same offsets, addresses and data.
+	check "race: daxctl disable-device $DAX0" bounded daxctl disable-device "$DAX0"
+	check "race: daxctl reconfigure-device -s 64M $DAX0" bounded daxctl reconfigure-device -s 64M "$DAX0"
+	check "race: daxctl enable-device $DAX0" bounded daxctl enable-device "$DAX0"
+	DAX1=
+	check "race: daxctl create-device -r $REGION -s 64M" create DAX1 64M
+	if [ -n "$DAX1" ] && wait_for $RACE_WAIT dax_ready "$DAX1"; then
+		DAX1_ID=${DAX1#*.}
+		hexattr_is "race: after: $DAX1/p2pdax/offset is $(hex $DAX1_OFF) again" \
+			$DAXDEVS/$DAX1/p2pdax/offset $DAX1_OFF
+		p2p /tmp/info1 info "$DAX1" --addr
+		expect "race: after: info $DAX1 --addr as before" /tmp/info1 region=$REGION dev=$DAX1_ID \
+			pci="$IV" bar=2 nr_ranges=1 dev_size=$((64 * M)) bar_size=$BAR_SIZE \
+			bar_offset=$DAX1_OFF bus_addr=$((BAR + DAX1_OFF)) bar_bus_addr=$BAR
+		p2p /tmp/res resolve "$DAX1" $DATA_OFF $DATA_LEN --addr
+		expect "race: after: resolve $DAX1+$(hex $DATA_OFF) as before" /tmp/res \
+			region=$REGION dev=$DAX1_ID bar_offset=$((DAX1_OFF + DATA_OFF)) contig=$DATA_LEN \
+			bus_addr=$((BAR + DAX1_OFF + DATA_OFF))
+		p2p /tmp/route1 route "$REGION" "$NVME"
+		expect "race: after: route to nvme as before" /tmp/route1 type=same-switch nr_ports=3 iommu=none
+		check "race: after: the data in $DAX1 intact" \
+			daxtool check "/dev/$DAX1" $DATA_OFF $DATA_LEN $DATA_SEED
+	else
+		not_ok "race: after: a second device ready again"
+		race_ok=
+	fi
+	got=$(cat /sys/module/$DRV/refcnt)
+	expect_eq "race: after: module refcnt $refcnt0 as before (no file of /dev/p2pdax left open)" "$got" "$refcnt0"
+	expect_eq "race: after: /proc/iomem claims as before" "$(iomem_claims)" "$claims0"
+	expect_eq "race: after: dax devices as before" "$(ls $DAXDEVS | tr '\n' ' ')" \
+		"$(echo "$devs0" | sed "s/dax[0-9]*\./dax$REGION./g")"
+	echo "# race: $(($(date +%s) - race_t0)) s in all"
+	diag /tmp/race.root.log /tmp/race.nobody.log 2>/dev/null
+fi
+
+# ---------------------------------------------------------- j) persistent
 
 check "unbind $IV" unbind_iv
 check "nothing bound" fails bound_to_us "$IV"

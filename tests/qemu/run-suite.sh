@@ -22,7 +22,8 @@
 #                   run-vm.sh --topology NAME) the suite is written for;
 #                   --topology on the command line overrides it
 # and anything else run.sh needs (all of it is copied to /tests/). The
-# shared helpers of tests/lib/sh/lib.sh are copied there first.
+# shared helpers of tests/lib/sh/ (lib.sh for every suite, p2plib.sh for the
+# P2P suites) are copied there first.
 set -euo pipefail
 
 # shellcheck source=common.sh
@@ -49,8 +50,8 @@ usage: $PROG --suite DIR --module-dir BUILDROOT [--bin DIR]... [--kver KVER]...
   --timeout S          per-boot timeout in seconds (default 900)
   --bar-size SIZE      ivshmem BAR size (default 256M)
   --topology NAME      the machine's PCI topology, as run-vm.sh --topology:
-                       flat or switch; default: the one word in the suite's
-                       file "topology" if it has one, else flat
+                       flat, switch or switch-iommu; default: the one word in
+                       the suite's file "topology" if it has one, else flat
   --append ARGS        extra kernel command line arguments
   --keep               keep the work directories (always done: they are small,
                        the images are sparse; they are wiped at the next run)
@@ -61,7 +62,7 @@ Environment: P2PDAX_BUILD (default $ROOT/build): work directories go to
 
 Hooks run as "HOOK WORKDIR" from the suite directory, stdin /dev/null, with
 P2PDAX_BUILD (absolute), P2PDAX_KVER, P2PDAX_WORKDIR, P2PDAX_BAR_IMG, P2PDAX_BAR_SIZE (bytes),
-P2PDAX_NVME_IMG, P2PDAX_TOPOLOGY, with the switch topology P2PDAX_NVME2_IMG,
+P2PDAX_NVME_IMG, P2PDAX_TOPOLOGY, with the switch topologies P2PDAX_NVME2_IMG,
 and for host-post.sh also P2PDAX_RESULTS (results.tap),
 P2PDAX_CONSOLE (console.log) and P2PDAX_QEMU_RC. Their TAP lines are
 collected like the guest's.
@@ -118,14 +119,14 @@ esac
 # are run-vm.sh's.
 if [ -n "$topology" ]; then
 	case $topology in
-	flat | switch) ;;
-	*) bad_usage "--topology '$topology' is not one of: flat switch" ;;
+	flat | switch | switch-iommu) ;;
+	*) bad_usage "--topology '$topology' is not one of: flat switch switch-iommu" ;;
 	esac
 elif [ -f "$suite/topology" ]; then
 	topology=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$suite/topology")
 	case $topology in
-	flat | switch) ;;
-	*) die "$suite/topology: '$topology' is not one of: flat switch" ;;
+	flat | switch | switch-iommu) ;;
+	*) die "$suite/topology: '$topology' is not one of: flat switch switch-iommu" ;;
 	esac
 else
 	topology=flat
@@ -298,7 +299,7 @@ for kver in "${kvers[@]}"; do
 	bar_bytes=$(stat -c %s "$wd/bar.img")
 	export P2PDAX_KVER=$kver P2PDAX_WORKDIR=$wd P2PDAX_BAR_IMG=$wd/bar.img \
 		P2PDAX_BAR_SIZE=$bar_bytes P2PDAX_NVME_IMG=$wd/nvme.img P2PDAX_TOPOLOGY=$topology
-	if [ "$topology" = switch ]; then
+	if [ "$topology" != flat ]; then
 		export P2PDAX_NVME2_IMG=$wd/nvme2.img
 	fi
 	run_hook host-pre.sh "host pre-boot hook" "$kver" "$wd"

@@ -28,6 +28,16 @@
 # pcie-root-port only. The firmware sizes every bridge window from what is
 # behind it: BAR2 gets a 64-bit prefetchable window all the way up.
 #
+# switch-iommu, the switch topology behind an emulated Intel VT-d IOMMU
+# (-device intel-iommu, before every PCI device as QEMU requires, with its
+# defaults: interrupt remapping, which works under TCG, and pass-through).
+# SeaBIOS then publishes a DMAR table, which the Debian kernels act on by
+# default (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF): every function gets an
+# IOMMU group with a DMA-FQ domain (each xio3130 downstream port shares one
+# with the function below it, nvme2 has its own), and the kernel turns on
+# ACS SV, RR, CR and UF (control 0x001d) in both root ports
+# (pci_enable_acs()). Same bus numbers as switch.
+#
 # ttyS0 (the console) is written to WORKDIR/console.log and ttyS1 (the results
 # channel of the initramfs /init) to WORKDIR/results.tap.
 #
@@ -49,17 +59,18 @@ usage: $PROG --kver KVER --initrd FILE --workdir DIR [--timeout SECONDS]
   --kver KVER       boot /boot/vmlinuz-KVER
   --initrd FILE     initramfs (from mkinitramfs.sh)
   --workdir DIR     created if needed; holds bar.img, nvme.img (and
-                    nvme2.img with --topology switch), console.log,
-                    results.tap
+                    nvme2.img with --topology switch or switch-iommu),
+                    console.log, results.tap
   --timeout S       kill QEMU after S seconds and exit 124 (default 900;
                     0 = never)
   --kvm             use KVM instead of TCG (KVM guests hang on some hosts)
   --bar-size SIZE   size of the ivshmem BAR / bar.img, a power of two, with
                     an optional K/M/G suffix (default 256M)
   --topology NAME   the PCI layout, see the top of this script:
-                    flat (the default: every device on the root bus) or
+                    flat (the default: every device on the root bus),
                     switch (the BAR device and an NVMe controller below one
-                    PCIe switch, a second NVMe controller on another root port)
+                    PCIe switch, a second NVMe controller on another root
+                    port) or switch-iommu (switch behind an Intel VT-d IOMMU)
   --append ARGS     extra kernel command line arguments
   --interactive     console on this terminal and P2PDAX_SHELL=1: a guest shell
                     instead of the tests (no timeout unless --timeout is given)
@@ -123,8 +134,8 @@ if [ -z "$bar_bytes" ] || [ "$bar_bytes" -lt $((2 << 20)) ] ||
 	bad_usage "--bar-size '$bar_size' is not a power of two of at least 2M"
 fi
 case $topology in
-flat | switch) ;;
-*) bad_usage "--topology '$topology' is not one of: flat switch" ;;
+flat | switch | switch-iommu) ;;
+*) bad_usage "--topology '$topology' is not one of: flat switch switch-iommu" ;;
 esac
 case ${timeout:-x} in
 x) if [ $interactive = 1 ]; then timeout=0; else timeout=900; fi ;;
@@ -152,7 +163,7 @@ else
 	fi
 fi
 [ -e "$nvme_img" ] || truncate -s "$NVME_SIZE" "$nvme_img"
-if [ "$topology" = switch ] && [ ! -e "$nvme2_img" ]; then
+if [ "$topology" != flat ] && [ ! -e "$nvme2_img" ]; then
 	truncate -s "$NVME_SIZE" "$nvme2_img"
 fi
 
@@ -199,7 +210,7 @@ flat)
 		"${nvm[@]}"
 		-device nvme,drive=nvm,serial=p2pdaxnvme,addr=0x7)
 	;;
-switch)
+switch | switch-iommu)
 	# Each port's (chassis, slot) pair is unique, as QEMU requires of
 	# hot-plug slots. No window reservations (pcie-root-port's
 	# mem-reserve, pref64-reserve) are needed: the devices are there at
@@ -217,6 +228,10 @@ switch)
 		-device nvme,drive=nvm,serial=p2pdaxnvme,bus=ds2
 		-device pcie-root-port,id=rp2,bus=pcie.0,addr=0x9,chassis=3,slot=1,port=2
 		-device nvme,drive=nvm2,serial=p2pdaxnvme2,bus=rp2)
+	if [ "$topology" = switch-iommu ]; then
+		# Before every PCI device: QEMU refuses it after one.
+		devices=(-device intel-iommu "${devices[@]}")
+	fi
 	;;
 esac
 

@@ -29,6 +29,10 @@ expect "route --addr: not a route option, exit 2" 2 "unknown option '--addr'" \
 expect "resolve without LENGTH: exit 2" 2 'resolve takes DEV OFFSET LENGTH' "$P" resolve dax0.0 0
 expect "resolve: garbage OFFSET, exit 2" 2 "OFFSET '1x' is not a number" \
 	"$P" resolve dax0.0 1x 4096
+expect "resolve --after without a command: exit 2" 2 '--after needs a command' \
+	"$P" resolve dax0.0 0 4096 --after
+expect "info --after: not an info option, exit 2" 2 "unknown option '--after'" \
+	"$P" info dax0.0 --after true
 expect "route without PCI: exit 2" 2 'route takes REGION PCI' "$P" route 0
 expect "route: REGION past 32 bits, exit 2" 2 "REGION '0x100000000' does not fit" \
 	"$P" route 0x100000000 0000:00:01.0
@@ -81,6 +85,28 @@ check "  ok=0 and errno_ENOTTY=20000 (nothing on /dev/null answers)" \
 "$P" fuzz 20000 --seed 5 > "$T/fuzz2" 2>&1
 check "  the same seed, the same report" cmp -s "$T/fuzz1" "$T/fuzz2"
 check "  seed=5 reported" grep -qx seed=5 "$T/fuzz1"
+check "  no stopped= line when every call was made" sh -c "! grep -q '^stopped=' '$T/fuzz1'"
+# SIGTERM ends the loop early with the report: calls= is what was made.
+# Sent once the handler is in (SigCgt has SIGTERM, bit 14), at most 10 s on.
+"$P" fuzz 1000000000000 --seed 5 > "$T/fuzz3" 2>&1 &
+pid=$!
+caught() {
+	m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
+	[ -n "$m" ] && [ $((0x$m & 0x4000)) != 0 ]
+}
+wait_for 100 caught
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+calls=$(sed -n 's/^calls=//p' "$T/fuzz3")
+if [ $rc = 0 ] && grep -qx stopped=1 "$T/fuzz3" && [ -n "$calls" ] &&
+	[ "$calls" -gt 0 ] && [ "$calls" -lt 1000000000000 ] &&
+	grep -qx "errno_ENOTTY=$calls" "$T/fuzz3"; then
+	ok "fuzz ended by SIGTERM: exit 0, stopped=1, calls=$calls, each one counted"
+else
+	not_ok "fuzz ended by SIGTERM: exit 0, stopped=1, calls= those made (exit $rc)"
+	diag "$T/fuzz3"
+fi
 unset P2PDAX_CTL
 
 # ------------------------------------------------------- p2pdax_abi_test
