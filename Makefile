@@ -3,12 +3,15 @@
 # p2pdax top-level build.
 #
 #   make                build the module for every installed kernel (or for
-#                       KDIR=/path/to/kernel/build only) and the test programs
+#                       KDIR=/path/to/kernel/build only), daxmap and the test
+#                       programs
+#   make install        install daxmap and its man page (PREFIX, default
+#                       /usr/local; DESTDIR); make uninstall
 #   make check          install what is missing, build, run every test
 #   make demo           install what is missing, build, boot the demo VM
 #   make intree-check   prove the in-tree form builds in Debian's 6.1 source
 #   make unit-check, guest-check, carve-check, stress-check, p2p-check,
-#                       p2p-iommu-check: one part of make check
+#                       p2p-iommu-check, daxmap-check: one part of make check
 #   make bench          first-touch, fault and memmap figures per alignment,
 #                       from one QEMU boot per kernel (BENCH_KVER=K: only K)
 #   make clean
@@ -20,10 +23,10 @@ SOURCES := Kbuild drivers include compat
 
 export BUILD
 
-.PHONY: all modules tests deps check unit-check guest-check carve-check stress-check p2p-check \
-	p2p-iommu-check bench demo intree-check clean
+.PHONY: all modules daxmap tests deps check unit-check guest-check carve-check stress-check \
+	p2p-check p2p-iommu-check daxmap-check bench demo intree-check install uninstall clean
 
-all: modules tests
+all: modules daxmap tests
 
 modules:
 	@test -n "$(KDIRS)" || { echo "no kernel build tree found: install linux-headers-amd64 (make deps) or pass KDIR=" >&2; exit 1; }
@@ -40,6 +43,13 @@ modules:
 		$(MAKE) -C $$kdir M=$$out P2PDAX_ROOT=$$out CONFIG_DEV_DAX_PCI_P2P=m W=1 modules; \
 	done
 
+# Where tests/unit runs it from, and what the guest suites copy to /tests/bin.
+daxmap:
+	$(MAKE) -C tools/daxmap O=$(BUILD)/tests/daxmap
+
+install uninstall:
+	$(MAKE) -C tools/daxmap O=$(BUILD)/tests/daxmap $@
+
 tests:
 	$(MAKE) -C tests/guest O=$(BUILD)/tests
 
@@ -51,7 +61,7 @@ unit-check: tests
 
 # One guest suite on every installed kernel, as tests/check.sh runs it.
 RUN_SUITE = P2PDAX_BUILD=$(BUILD) tests/qemu/run-suite.sh --module-dir $(BUILD) \
-	--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools
+	--bin $(BUILD)/tests/guest --bin $(BUILD)/tests/tools --bin $(BUILD)/tests/daxmap
 
 guest-check: all
 	$(RUN_SUITE) --suite tests/guest
@@ -69,6 +79,10 @@ p2p-check: all
 # The route report behind an emulated Intel IOMMU (topology "switch-iommu").
 p2p-iommu-check: all
 	$(RUN_SUITE) --suite tests/p2p-iommu
+
+# Every daxmap command in the guest (topology "switch").
+daxmap-check: all
+	$(RUN_SUITE) --suite tests/daxmap
 
 intree-check:
 	scripts/intree-check.sh

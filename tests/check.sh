@@ -6,7 +6,8 @@
 # (guest: the driver; carve: the daxctl lifecycle on a 2 GiB BAR; stress:
 # 100 bind/unbind and create/destroy cycles; p2p: the P2P ioctls and sysfs on
 # a PCIe switch topology, and their race with teardown; p2p-iommu: the route
-# report behind an emulated Intel IOMMU) on every installed target kernel. Each part prints
+# report behind an emulated Intel IOMMU; daxmap: every daxmap command) on
+# every installed target kernel. Each part prints
 # TAP and its own "N passed, N failed" line; this prints them as they come,
 # then the sum as the last line. Exit status 0 only if every part ran and
 # nothing failed.
@@ -43,16 +44,18 @@ guest_suite() {
 	suite=$1
 	shift
 	env P2PDAX_BUILD="$build" "$root/tests/qemu/run-suite.sh" --suite "$root/tests/$suite" \
-		--module-dir "$build" --bin "$build/tests/guest" --bin "$build/tests/tools" "$@"
+		--module-dir "$build" --bin "$build/tests/guest" --bin "$build/tests/tools" \
+		--bin "$build/tests/daxmap" "$@"
 }
 part guest guest_suite guest
 part carve guest_suite carve --bar-size 2G
 part stress guest_suite stress
 part p2p guest_suite p2p
 part p2p-iommu guest_suite p2p-iommu
+part daxmap guest_suite daxmap
 
 [ -z "$broken" ] || failed=$((failed + 1))
-echo "# parts: unit, intree, guest, carve, stress, p2p, p2p-iommu${broken:+ (no summary from:$broken)}"
+echo "# parts: unit, intree, guest, carve, stress, p2p, p2p-iommu, daxmap${broken:+ (no summary from:$broken)}"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -130,7 +130,7 @@
 
 #include "kselftest_harness.h"
 
-#include "../lib/pattern.h"
+#include "pattern.h"
 #include "daxdev.h"
 #include "numparse.h"
 

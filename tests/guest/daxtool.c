@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * daxtool - what the guest shell suite (tests/guest/run.sh) does to a
- * /dev/daxX.Y: write and check the tests/lib/pattern.h pattern through a
- * mapping, hold a mapping across an unbind, hold page references across an
+ * /dev/daxX.Y: write and check the pattern of tools/daxmap/lib/pattern.h
+ * through a mapping, hold a mapping across an unbind, hold page references across an
  * unbind, O_DIRECT between the mapping and a block device, and keep writing
  * through a mapping while the device goes away and comes back (churn).
  *
@@ -28,7 +28,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../lib/pattern.h"
+#include "pattern.h"
 #include "cli.h"
 #include "daxdev.h"
 #include "numparse.h"

@@ -38,6 +38,7 @@
 #include <linux/p2pdax.h>
 
 #include "cli.h"
+#include "ctl.h"
 #include "daxdev.h"
 #include "numparse.h"
 
@@ -517,59 +518,29 @@ out_unmap:
 
 /* ----------------------------------------------------------------- route */
 
+/* The library's name for a value, or FMT with the value for one it lacks. */
+static const char *name_or(const char *name, const char *fmt, unsigned int v,
+			   char *buf, size_t len)
+{
+	if (name)
+		return name;
+	snprintf(buf, len, fmt, v);
+	return buf;
+}
+
 static const char *route_type_name(unsigned int t, char *buf, size_t len)
 {
-	switch (t) {
-	case P2PDAX_ROUTE_SAME_FUNCTION:
-		return "same-function";
-	case P2PDAX_ROUTE_SAME_SWITCH:
-		return "same-switch";
-	case P2PDAX_ROUTE_ROOT_COMPLEX:
-		return "root-complex";
-	case P2PDAX_ROUTE_NO_COMMON_ROOT:
-		return "no-common-root";
-	}
-	snprintf(buf, len, "unknown(%u)", t);
-	return buf;
+	return name_or(daxmap_route_type_name(t), "unknown(%u)", t, buf, len);
 }
 
 static const char *iommu_name(unsigned int i, char *buf, size_t len)
 {
-	switch (i) {
-	case P2PDAX_IOMMU_NONE:
-		return "none";
-	case P2PDAX_IOMMU_IDENTITY:
-		return "identity";
-	case P2PDAX_IOMMU_TRANSLATED:
-		return "translated";
-	}
-	snprintf(buf, len, "unknown(%u)", i);
-	return buf;
+	return name_or(daxmap_iommu_name(i), "unknown(%u)", i, buf, len);
 }
 
-/* PCI_EXP_TYPE_* of <linux/pci_regs.h>; 0xffff: no PCI Express capability. */
 static const char *pcie_type_name(unsigned int t, char *buf, size_t len)
 {
-	switch (t) {
-	case 0x0:
-		return "endpoint";
-	case 0x4:
-		return "root-port";
-	case 0x5:
-		return "upstream";
-	case 0x6:
-		return "downstream";
-	case 0x7:
-		return "pci-bridge";
-	case 0x8:
-		return "pcie-bridge";
-	case 0x9:
-		return "rc-endpoint";
-	case 0xffff:
-		return "none";
-	}
-	snprintf(buf, len, "other(%u)", t);
-	return buf;
+	return name_or(daxmap_pcie_type_name(t), "other(%u)", t, buf, len);
 }
 
 static void print_port(const struct p2pdax_port *p)

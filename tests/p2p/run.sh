@@ -326,11 +326,11 @@ if need_p2ptool "p2ptool route"; then
 		type=same-switch acs_redirect=0 translated=0 iommu=none nr_ports=3 truncated=0
 	expect_eq "route to nvme: ports ds1, up1, ds2" "$(ports /tmp/route1)" "$DS1 $UP1 $DS2"
 	expect_port "route to nvme: $DS1 downstream, bar side" /tmp/route1 "$DS1" \
-		pcie_type=downstream common=0 side=bar
+		pcie_type=downstream-port common=0 side=bar
 	expect_port "route to nvme: $UP1 upstream, the common bridge" /tmp/route1 "$UP1" \
-		pcie_type=upstream common=1
+		pcie_type=upstream-port common=1
 	expect_port "route to nvme: $DS2 downstream, peer side" /tmp/route1 "$DS2" \
-		pcie_type=downstream common=0 side=peer
+		pcie_type=downstream-port common=0 side=peer
 	check_ports "route to nvme" /tmp/route1
 
 	p2p /tmp/route2 route "$REGION" "$NVME2"

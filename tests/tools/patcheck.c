@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * patcheck - write or verify the tests/lib/pattern.h pattern in a file or a
- * block device with plain pread/pwrite, on the host (bar.img, nvme.img) or in
- * the guest. The pattern offset of each word is its byte offset in the file,
- * so "seed S at offset X" means the same bytes here and through /dev/daxX.Y.
+ * patcheck - write or verify the pattern of tools/daxmap/lib/pattern.h in a
+ * file or a block device with plain pread/pwrite, on the host (bar.img,
+ * nvme.img) or in the guest. The pattern offset of each word is its byte
+ * offset in the file, so "seed S at offset X" means the same bytes here and
+ * through /dev/daxX.Y.
  *
  *   patcheck fill [-x] FILE OFF LEN SEED
  *   patcheck check [-b BASE] FILE OFF LEN SEED
@@ -29,7 +30,7 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
-#include "../lib/pattern.h"
+#include "pattern.h"
 #include "cli.h"
 #include "numparse.h"
 

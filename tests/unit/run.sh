@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Usage: run.sh BUILD_DIR
-# Runs every host unit test, merges their TAP into one stream (renumbered,
-# each description prefixed with its program) and ends with the line
+# Usage: run.sh BUILD_DIR [NAME...]
+# Runs every host unit test (or only those NAMEd, as in the run lines below),
+# merges their TAP into one stream (renumbered, each description prefixed
+# with its program) and ends with the line
 # "N passed, N failed". Skipped tests count as neither and are reported on a
 # "# N skipped" line before it. A program that dies, exits non-zero without a
 # failing test, or runs other than the tests it planned, counts as a failure.
@@ -10,6 +11,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 B=$1
+shift
+only=" $* "
 out=$(mktemp "${TMPDIR:-/tmp}/p2pdax-unit-run.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT INT TERM
 
@@ -18,6 +21,10 @@ n=0 passed=0 failed=0 skipped=0
 run() {
 	name=$1
 	shift
+	case $only in
+	"  " | *" $name "*) ;;
+	*) return 0 ;;
+	esac
 	"$@" > "$out" 2>&1
 	rc=$?
 	ran=0 bad=0 plan=
@@ -59,6 +66,8 @@ run patcheck sh "$here/test_patcheck.sh" "$B"
 run guest sh "$here/test_daxtool.sh" "$B"
 run uapi sh "$here/test_uapi.sh" "$B"
 run p2ptool sh "$here/test_p2ptool.sh" "$B"
+run daxmap-lib "$B/unit/test_daxmap_lib"
+run daxmap sh "$here/test_daxmap.sh" "${DAXMAP:-$B/daxmap/daxmap}"
 
 echo "1..$n"
 echo "# $skipped skipped"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of tests/tools/cli.c: the exact bytes its messages put on
- * stderr (daxtool's and patcheck's tests only match parts of them) and the
- * exit statuses it returns. TAP on stdout.
+ * Host unit tests of tools/daxmap/lib/cli.c: the exact bytes its messages
+ * put on stderr (daxtool's and patcheck's tests only match parts of them) and
+ * the exit statuses it returns. TAP on stdout.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 # Usage: test_daxtool.sh BUILD_DIR
 # The guest programs on the host: their argument handling and error paths,
 # and daxtool's commands against a regular file standing in for /dev/daxX.Y
-# (P2PDAX_SYSFS points them at a fake sysfs tree; see tests/guest/daxdev.h).
+# (P2PDAX_SYSFS points them at a fake sysfs tree; see tools/daxmap/lib/daxdev.h).
 # What only a real device-dax can show (refused mappings, huge faults, SIGBUS
 # on unbind, pins across unbind) is for the guest suite. TAP on stdout.
 set -u

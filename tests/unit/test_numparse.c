@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host unit tests of tests/tools/numparse.c. TAP on stdout. */
+/* Host unit tests of tools/daxmap/lib/numparse.c. TAP on stdout. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host unit tests of tests/lib/pattern.h. TAP on stdout. */
+/* Host unit tests of tools/daxmap/lib/pattern.h. TAP on stdout. */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/pattern.h"
+#include "pattern.h"
 #include "tap.h"
 
 #define WORDS	65536
