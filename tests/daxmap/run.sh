@@ -240,6 +240,13 @@ fi
 got=$(blockdev --getsize64 "$NVME_BLK")
 expect_eq "$NVME_BLK is $NVME_SIZE bytes (nvme.img)" "$got" $NVME_SIZE
 
+# Another driver's dax region first (see "cmdline"), so that ours is not
+# region 0.
+if modprobe dax_hmem 2>/tmp/hmem.err; then
+	echo "# dax_hmem loaded: $(ls /sys/bus/dax/devices 2>/dev/null | tr '\n' ' ')"
+else
+	diag /tmp/hmem.err
+fi
 check "modprobe $DRV ids=1af4:1110" modprobe $DRV ids=1af4:1110
 check "bound to $IV" wait_for 10 bound_to_us "$IV"
 REGION=$(region_id "$IV") || { echo "Bail out! no dax region on $IV"; exit 1; }
@@ -247,7 +254,7 @@ check "/dev/dax$REGION.0 ready" wait_for 10 dax_ready "dax$REGION.0"
 BAR=$(res_start "$IV" 2)
 expect_eq "BAR2 is $BAR_SIZE bytes" $(($(res_end "$IV" 2) + 1 - BAR)) $BAR_SIZE
 carve || { echo "Bail out! the carve failed"; exit 1; }
-daxctl list -R -D > /tmp/daxctl.json 2>&1
+daxctl list -R -D -r "$REGION" > /tmp/daxctl.json 2>&1
 diag /tmp/daxctl.json
 
 # ---------------------------------------------------------------- b) list
@@ -524,9 +531,9 @@ refused "verify foo (not a device name: usage)" 2 "foo" verify foo
 refused "bench foo (not a device name: usage)" 2 "foo" bench foo
 refused "list foo (not a device name: usage)" 2 "foo" list foo
 
-# A device of another dax driver: none can exist here without kernel
-# command-line memory (hmem: efi_fake_mem= or memmap= soft-reserved) or an
-# NVDIMM (dax_pmem), which this machine has neither of.
+# A device of another dax driver: dax_hmem's, over the soft-reserved memory
+# of this suite's "cmdline" (without it, a skip: the library's unit tests
+# cover it with a saved sysfs tree).
 other=
 for o in "$DAXDEVS"/dax*; do
 	case ${o##*/} in
@@ -538,9 +545,13 @@ if [ -n "$other" ]; then
 	for c in info verify bench; do
 		refused "$c $other (a device of another driver)" 1 "not a p2pdax" $c "$other"
 	done
+	rm -f /tmp/other.out
+	refused "copy $other /tmp/other.out (a device of another driver)" 1 "not a p2pdax" \
+		copy "$other" /tmp/other.out
+	check "copy $other: /tmp/other.out not created" fails test -e /tmp/other.out
 else
 	skip "a device of another dax driver refused by info, verify, copy, bench" \
-		"no other dax driver has a device in this machine (hmem needs efi_fake_mem=/memmap= soft-reserved memory, dax_pmem an NVDIMM); the library's unit tests cover it with a saved sysfs tree"
+		"no other dax driver has a device in this machine (dax_hmem made none of this suite's cmdline memory); the library's unit tests cover it with a saved sysfs tree"
 fi
 
 # A disabled device.

@@ -21,6 +21,8 @@
 #   topology        optional, one line: the machine's PCI topology (a
 #                   run-vm.sh --topology NAME) the suite is written for;
 #                   --topology on the command line overrides it
+#   cmdline         optional: kernel command line arguments the suite needs
+#                   ('#' comments; they go before those of --append)
 # and anything else run.sh needs (all of it is copied to /tests/). The
 # shared helpers of tests/lib/sh/ (lib.sh for every suite, p2plib.sh for the
 # P2P suites) are copied there first.
@@ -225,6 +227,14 @@ if [ ${#kvers[@]} = 0 ]; then
 		echo "0 passed, 1 failed"
 		exit 1
 	fi
+fi
+
+# The suite's own kernel arguments, then the command line's.
+if [ -f "$suite/cmdline" ]; then
+	suite_args=$(sed -e 's/#.*//' "$suite/cmdline" | tr -s ' \t\n' '   ')
+	suite_args=${suite_args# }
+	suite_args=${suite_args% }
+	append=$suite_args${append:+ $append}
 fi
 
 vm_args=(--bar-size "$bar_size" --topology "$topology")
