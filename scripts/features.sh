@@ -24,6 +24,17 @@ for sym in alloc_dax_region devm_create_dev_dax memregion_alloc; do
 		exit 1
 	fi
 done
+# From v6.11 the DMA API marks a device whose DMA its IOMMU translates
+# (use_dma_iommu()) instead of giving it dma_ops. A header, not a symbol:
+# look in the source tree, which Debian's build tree includes by path.
+srctree=$kdir
+inc=$(sed -n 's|^include \(/.*\)/Makefile$|\1|p' "$kdir/Makefile" 2>/dev/null | head -n 1)
+if [ -n "$inc" ] && [ -d "$inc/include/linux" ]; then
+	srctree=$inc
+fi
+if grep -qs 'use_dma_iommu' "$srctree/include/linux/iommu-dma.h"; then
+	echo "#define DAX_PCI_P2P_HAVE_USE_DMA_IOMMU 1"
+fi
 # Until v6.5 the caller of alloc_dax_region() holds a reference to drop.
 if have dax_region_put; then
 	echo "#define DAX_PCI_P2P_HAVE_DAX_REGION_PUT 1"

@@ -58,6 +58,7 @@
 #include <linux/dax_pci_p2p.h>
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/dma-map-ops.h>
 #include <linux/iommu.h>
 #include <linux/kernfs.h>
 #include <linux/list.h>
@@ -79,6 +80,9 @@
 #include <linux/workqueue.h>
 #include <linux/p2pdax.h>
 #include "bus.h"
+#ifdef DAX_PCI_P2P_HAVE_USE_DMA_IOMMU
+#include <linux/iommu-dma.h>
+#endif
 
 /*
  * Refusals are reachable from userspace (bind, new_id, module parameters):
@@ -556,9 +560,13 @@ static ssize_t dax_bus_address_show(struct device *dev,
 	return dax_pci_p2p_dev_show(dev, buf, true);
 }
 
+/*
+ * Root only, as the dax core's own "resource", which these read: it takes
+ * no lock, and a resize (root) can move the ranges under it. Offsets are
+ * for everyone through P2PDAX_IOC_INFO.
+ */
 static struct device_attribute dax_pci_p2p_dax_offset =
-	__ATTR(offset, 0444, dax_offset_show, NULL);
-/* Addresses are for root only, as the dax core's own "resource". */
+	__ATTR(offset, 0400, dax_offset_show, NULL);
 static struct device_attribute dax_pci_p2p_dax_bus_address =
 	__ATTR(bus_address, 0400, dax_bus_address_show, NULL);
 
@@ -580,7 +588,7 @@ static const struct attribute_group dax_pci_p2p_dax_group = {
  * gets it from the probe (see dax_pci_p2p_setup()). The directory goes away
  * with the device.
  */
-static void dax_pci_p2p_add_dax_group(struct device *dev)
+static bool dax_pci_p2p_add_dax_group(struct device *dev)
 {
 	struct kernfs_node *kn;
 	int rc;
@@ -589,17 +597,20 @@ static void dax_pci_p2p_add_dax_group(struct device *dev)
 	kn = sysfs_get_dirent(dev->kobj.sd, dax_pci_p2p_dax_group.name);
 	if (kn) {
 		kernfs_put(kn);
-		return;
+		return false;
 	}
 	rc = device_add_group(dev, &dax_pci_p2p_dax_group);
 	if (rc)
 		dev_warn(dev, "cannot add the p2pdax attributes (%d)\n", rc);
+	return !rc;
 }
 
+/* After its "add" uevent: tell udev there is more to see. */
 static int dax_pci_p2p_group_child(struct device *dev, void *data)
 {
-	if (dev->bus && dev->bus == dax_pci_p2p_dax_bus)
-		dax_pci_p2p_add_dax_group(dev);
+	if (dev->bus && dev->bus == dax_pci_p2p_dax_bus &&
+	    dax_pci_p2p_add_dax_group(dev))
+		kobject_uevent(&dev->kobj, KOBJ_CHANGE);
 	return 0;
 }
 
@@ -1221,8 +1232,42 @@ static struct device *dax_pci_p2p_find_dax(u32 region_id, u32 dev_id,
 	return dev;
 }
 
+/* A dax device's ranges, summed from its mappingN children. */
+struct dax_pci_p2p_extent {
+	int nr;
+	u64 size;
+	bool has_first;
+	u64 first;
+};
+
+/*
+ * The dax core reads a range through a mappingN child under the lock that
+ * its removal takes, and says ENXIO once it is gone: unlike the device's
+ * own "size" and "resource", which sysfs alone keeps from racing with the
+ * removal, these are safe outside sysfs.
+ */
+static int dax_pci_p2p_add_extent(struct device *dev, void *data)
+{
+	struct dax_pci_p2p_extent *ext = data;
+	u64 start, end, pgoff;
+
+	if (strncmp(dev_name(dev), "mapping", strlen("mapping")) ||
+	    dax_pci_p2p_dax_attr(dev, "start", &start) ||
+	    dax_pci_p2p_dax_attr(dev, "end", &end) ||
+	    dax_pci_p2p_dax_attr(dev, "page_offset", &pgoff) || end < start)
+		return 0;
+	ext->nr++;
+	ext->size += end - start + 1;
+	if (!pgoff) {
+		ext->has_first = true;
+		ext->first = start;
+	}
+	return 0;
+}
+
 static int dax_pci_p2p_ioc_info(void __user *uarg)
 {
+	struct dax_pci_p2p_extent ext = { 0 };
 	struct dax_pci_p2p_snap snap;
 	struct p2pdax_info info;
 	u64 size, align, offset = 0;
@@ -1240,14 +1285,21 @@ static int dax_pci_p2p_ioc_info(void __user *uarg)
 	dev = dax_pci_p2p_find_dax(info.region_id, info.dev_id, &snap);
 	if (!dev)
 		return -ENODEV;
-	nr = dax_pci_p2p_nr_mappings(dev);
-	rc = dax_pci_p2p_dax_attr(dev, "size", &size);
-	if (!rc)
-		rc = dax_pci_p2p_dax_attr(dev, "align", &align);
-	if (!rc && nr)
-		rc = dax_pci_p2p_dev_offset(dev, &snap, &offset);
+	/* "align" is a plain field of the device, which is referenced. */
+	rc = dax_pci_p2p_dax_attr(dev, "align", &align);
 	if (rc)
 		goto out;
+	device_for_each_child(dev, &ext, dax_pci_p2p_add_extent);
+	nr = ext.nr;
+	size = ext.size;
+	if (ext.has_first) {
+		if (ext.first < snap.bar_start ||
+		    ext.first - snap.bar_start >= snap.bar_len) {
+			rc = -ENXIO;
+			goto out;
+		}
+		offset = ext.first - snap.bar_start;
+	}
 
 	info.caching = snap.caching == DAX_PCI_P2P_WC ? P2PDAX_CACHING_WC :
 							P2PDAX_CACHING_UC;
@@ -1286,7 +1338,7 @@ static int dax_pci_p2p_vma_of(u64 addr, u64 len, dev_t *devt, u64 *off)
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
 	vma = vma_lookup(mm, addr);
-	if (vma && vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+	if (vma && vma->vm_file && (vma->vm_flags & VM_MAYSHARE) &&
 	    len <= vma->vm_end - addr) {
 		inode = file_inode(vma->vm_file);
 		if (S_ISCHR(inode->i_mode)) {
@@ -1298,6 +1350,21 @@ static int dax_pci_p2p_vma_of(u64 addr, u64 len, dev_t *devt, u64 *off)
 	}
 	mmap_read_unlock(mm);
 	return rc;
+}
+
+/*
+ * The physical address the caller's page at @addr maps now, faulting it in
+ * if needed; -ENXIO if it cannot (the device is gone: its mappings SIGBUS).
+ */
+static int dax_pci_p2p_mapped_phys(u64 addr, phys_addr_t *phys)
+{
+	struct page *page;
+
+	if (get_user_pages_fast(addr & PAGE_MASK, 1, 0, &page) != 1)
+		return -ENXIO;
+	*phys = page_to_phys(page) + (addr & ~PAGE_MASK);
+	put_page(page);
+	return 0;
 }
 
 /* Looking up file offset @off among a dax device's mappingN children. */
@@ -1335,6 +1402,7 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 	struct dax_pci_p2p_snap snap;
 	struct p2pdax_resolve res;
 	struct device *dev;
+	phys_addr_t mapped;
 	const char *dot;
 	size_t usize;
 	dev_t devt;
@@ -1369,6 +1437,13 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 	rc = l.rc;
 	if (!rc && (l.phys < snap.bar_start ||
 		    l.phys - snap.bar_start >= snap.bar_len))
+		rc = -ENXIO;
+	/*
+	 * A mapping outlives its device, and its device number can belong to
+	 * another device by now: what counts is the page it maps.
+	 */
+	if (!rc && (dax_pci_p2p_mapped_phys(res.addr, &mapped) ||
+		    mapped != l.phys))
 		rc = -ENXIO;
 	if (rc)
 		goto out;
@@ -1409,7 +1484,8 @@ static void dax_pci_p2p_add_port(struct p2pdax_route *route,
 	u16 cap = 0, ctrl = 0;
 	int pos;
 
-	pos = pci_find_ext_capability(port, PCI_EXT_CAP_ID_ACS);
+	/* Found at enumeration: no walk of extended config space here. */
+	pos = port->acs_cap;
 	if (pos && !pci_read_config_word(port, pos + PCI_ACS_CAP, &cap) &&
 	    !pci_read_config_word(port, pos + PCI_ACS_CTRL, &ctrl)) {
 		flags |= P2PDAX_PORT_ACS;
@@ -1453,6 +1529,11 @@ static void dax_pci_p2p_walk(struct pci_dev *src, struct pci_dev *peer,
 		return;
 	}
 	for (up = pci_upstream_bridge(src); up; up = pci_upstream_bridge(up)) {
+		/* A bridge above @src as the peer: the path ends there. */
+		if (up == peer) {
+			common = up;
+			break;
+		}
 		if (dax_pci_p2p_is_above(up, peer)) {
 			common = up;
 			dax_pci_p2p_add_port(route, up, P2PDAX_PORT_COMMON);
@@ -1461,9 +1542,10 @@ static void dax_pci_p2p_walk(struct pci_dev *src, struct pci_dev *peer,
 		dax_pci_p2p_add_port(route, up, 0);
 	}
 	/* The peer's side, top down. */
-	for (up = pci_upstream_bridge(peer); up != common;
-	     up = pci_upstream_bridge(up))
-		depth++;
+	if (common != peer)
+		for (up = pci_upstream_bridge(peer); up != common;
+		     up = pci_upstream_bridge(up))
+			depth++;
 	while (depth--) {
 		up = peer;
 		for (i = 0; i <= depth; i++)
@@ -1483,30 +1565,39 @@ static void dax_pci_p2p_walk(struct pci_dev *src, struct pci_dev *peer,
 }
 
 /*
- * The IOMMU domain type in front of @pdev, a device of another driver. Its
- * domain can be replaced (and freed) under us: the device lock keeps the
- * driver core from binding or unbinding it, and with that the domain type
- * from being changed through sysfs, which 6.1 does under the device lock
- * and 6.12 only while no driver is bound. A driver that manages DMA
- * ownership itself (vfio-pci) can still attach another domain meanwhile.
+ * Whether the DMA API maps @dev's DMA through its IOMMU: a flag of the
+ * device from v6.11 on (use_dma_iommu(); out-of-tree builds detect it in
+ * scripts/features.sh, a backport defines it), its dma_ops before. Neither
+ * is the domain itself, which another driver or a write of the group's
+ * "type" can free under a reader that is not @dev's driver.
  */
-static int dax_pci_p2p_iommu_of(struct pci_dev *pdev, u32 *iommu)
+#ifdef DAX_PCI_P2P_HAVE_USE_DMA_IOMMU
+static bool dax_pci_p2p_dma_translated(struct device *dev)
 {
-	struct iommu_domain *domain;
-	int rc;
+	return use_dma_iommu(dev);
+}
+#else
+static bool dax_pci_p2p_dma_translated(struct device *dev)
+{
+	return get_dma_ops(dev);
+}
+#endif
 
-	rc = device_lock_interruptible(&pdev->dev);
-	if (rc)
-		return rc;
-	domain = iommu_get_domain_for_dev(&pdev->dev);
-	if (!domain)
-		*iommu = P2PDAX_IOMMU_NONE;
-	else if (domain->type == IOMMU_DOMAIN_IDENTITY)
-		*iommu = P2PDAX_IOMMU_IDENTITY;
-	else
-		*iommu = P2PDAX_IOMMU_TRANSLATED;
-	device_unlock(&pdev->dev);
-	return 0;
+/*
+ * What stands between @pdev's DMA and the bus, as the DMA API that its
+ * driver uses sees it: no IOMMU, an IOMMU that passes bus addresses
+ * through, or a translating one. A driver that manages DMA itself (vfio)
+ * attaches domains of its own, which this does not see.
+ */
+static u32 dax_pci_p2p_iommu_of(struct pci_dev *pdev)
+{
+	struct device *dev = &pdev->dev;
+
+	if (!device_iommu_mapped(dev))
+		return P2PDAX_IOMMU_NONE;
+	if (dax_pci_p2p_dma_translated(dev))
+		return P2PDAX_IOMMU_TRANSLATED;
+	return P2PDAX_IOMMU_IDENTITY;
 }
 
 static int dax_pci_p2p_ioc_route(void __user *uarg)
@@ -1548,12 +1639,10 @@ static int dax_pci_p2p_ioc_route(void __user *uarg)
 	pci_lock_rescan_remove();
 	dax_pci_p2p_walk(snap.pdev, peer, route);
 	pci_unlock_rescan_remove();
-	rc = dax_pci_p2p_iommu_of(peer, &route->iommu);
-	if (!rc) {
-		if (route->iommu == P2PDAX_IOMMU_TRANSLATED)
-			route->attrs |= P2PDAX_ROUTE_TRANSLATED;
-		rc = dax_pci_p2p_copy_out(uarg, route, usize);
-	}
+	route->iommu = dax_pci_p2p_iommu_of(peer);
+	if (route->iommu == P2PDAX_IOMMU_TRANSLATED)
+		route->attrs |= P2PDAX_ROUTE_TRANSLATED;
+	rc = dax_pci_p2p_copy_out(uarg, route, usize);
 
 	pci_dev_put(peer);
 out_snap:
