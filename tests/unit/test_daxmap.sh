@@ -141,6 +141,12 @@ expect "--sysroot missing: exit 2" 2 "^daxmap: --sysroot: $T/none: No such file"
 	"$D" --sysroot "$T/none" list
 : > "$T/file"
 expect "--sysroot a file: exit 2" 2 'not a directory' "$D" --sysroot "$T/file" list
+expect "--sysroot= (empty): exit 2, not the real /" 2 '^daxmap: --sysroot needs a directory' \
+	"$D" --sysroot= list
+expect "--sysroot '' (empty): exit 2" 2 '^daxmap: --sysroot needs a directory' "$D" --sysroot '' list
+expect "copy: --file-offset + --length past off_t: exit 2" 2 \
+	'^daxmap: copy: --file-offset 0x7ffffffffffff000 \+ --length 0x2000 is past the largest file offset' \
+	"$D" copy dax0.0 f --file-offset 0x7ffffffffffff000 --length 8K
 
 # An empty root: no dax bus at all is no region, not an error.
 mkdir -p "$T/empty"
@@ -209,6 +215,14 @@ for tree in "$TREES"/*/; do
 		"$D" --sysroot "$R" info dax1.1
 	rm -f "$R/dev/p2pdax"
 done
+# A device destroyed between realpath() and reading its size: skipped.
+n=$(ls "$TREES" | head -n 1)
+prep "$n"
+rm -f "$(realpath "$T/$n/sys/bus/dax/devices/dax1.3")/size"
+"$D" --sysroot "$T/$n" list > "$T/o" 2>&1
+same "$n: a device gone meanwhile (no size): skipped, not an error" "$T/o" "$TREES/$n/list.json"
+err_is "$n: a device gone meanwhile: as if missing" 1 "daxmap: list: dax1.3: no such dax device" \
+	"$D" --sysroot "$T/$n" list dax1.3
 [ $ntrees -ge 2 ] && ok "saved trees: $ntrees" || not_ok "saved trees: $ntrees (want 2: 6.1 and 6.12)"
 
 # ------------------------------------------- verify and copy on stand-ins
@@ -364,6 +378,91 @@ if command -v prlimit >/dev/null; then
 		{ not_ok "copy: one line on failure ($lines lines)"; diag "$T/out"; }
 else
 	skip "copy: a short write midway" "no prlimit (util-linux)"
+fi
+
+# Refused after the destination was opened: a file this run created is removed.
+err_is "copy: no memory for the bounce buffer: refused" 1 \
+	"daxmap: copy: out of memory for a 0x40000000-byte bounce buffer" \
+	sh -c "ulimit -v 300000; exec $S copy dax1.1 '$T/new.bin' --length 4K --bounce --bs 1G"
+[ ! -e "$T/new.bin" ] && ok "copy: no bounce buffer: no DST file created" ||
+	not_ok "copy: no bounce buffer: no DST file created"
+err_is "copy: DST range past the largest file offset: refused" 1 \
+	"daxmap: copy: DST $T/new.bin: range 0x7ffffffffffff000+0x4000000 is past the largest file offset" \
+	$S copy dax1.1 "$T/new.bin" --file-offset 0x7ffffffffffff000
+[ ! -e "$T/new.bin" ] && ok "copy: refused after creating DST: removed again" ||
+	not_ok "copy: refused after creating DST: removed again"
+: > "$T/kept.bin"
+err_is "copy: an existing DST, refused after opening" 1 \
+	"daxmap: copy: DST $T/kept.bin: range 0x7ffffffffffff000+0x4000000 is past the largest file offset" \
+	$S copy dax1.1 "$T/kept.bin" --file-offset 0x7ffffffffffff000
+[ -e "$T/kept.bin" ] && ok "copy: a DST that was there is never removed" ||
+	not_ok "copy: a DST that was there is never removed"
+
+# A FIFO hangs in open(): refused before it is opened.
+mkfifo "$T/fifo"
+err_is "copy: DST a FIFO, refused (no hang)" 1 \
+	"daxmap: copy: DST $T/fifo: not a regular file or block device" \
+	timeout 10 $S copy dax1.1 "$T/fifo" --length 4K
+err_is "copy: SRC a FIFO, refused (no hang)" 1 \
+	"daxmap: copy: SRC $T/fifo: not a regular file or block device" \
+	timeout 10 $S copy "$T/fifo" dax1.1 --length 4K
+expect "bench: --peer-dev a FIFO, refused (no hang)" 1 \
+	"^daxmap: bench: --peer-dev $T/fifo: not a block device or a regular file" \
+	timeout 10 $S bench dax1.1 --peer-dev "$T/fifo"
+
+# A file size limit (SIGXFSZ not ignored by the caller): EFBIG reported.
+if command -v prlimit >/dev/null; then
+	err_is "copy: RLIMIT_FSIZE midway: reported, not killed by SIGXFSZ" 1 \
+		"daxmap: copy: write $T/fsize.bin at offset 0x200000: File too large: copied 2097152 of 8388608 bytes; $T/fsize.bin is incomplete" \
+		sh -c "trap - XFSZ; exec prlimit --fsize=2097152 $S copy dax1.1 '$T/fsize.bin' --length 8M"
+else
+	skip "copy: RLIMIT_FSIZE midway, SIGXFSZ not ignored" "no prlimit (util-linux)"
+fi
+
+# SIGTERM and SIGINT midway: stop after the chunk, said, exit 1.
+for sig in TERM INT; do
+	rm -f "$T/sig.bin"
+	$S copy dax1.1 "$T/sig.bin" --length 64M --bs 4K > "$T/stdout" 2> "$T/stderr" &
+	pid=$!
+	i=0
+	while [ ! -s "$T/sig.bin" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	if [ $rc = 1 ] && [ ! -s "$T/stdout" ] && [ "$(grep -c . "$T/stderr")" = 1 ] &&
+	   grep -Eq "^daxmap: copy: interrupted: copied [0-9]+ of 67108864 bytes; $T/sig.bin is incomplete$" \
+		"$T/stderr"; then
+		ok "copy: SIG$sig midway: interrupted, counted, exit 1"
+	else
+		not_ok "copy: SIG$sig midway: interrupted, counted, exit 1 (exit $rc)"
+		diag "$T/stdout" "$T/stderr"
+	fi
+	n=$(sed -n 's/.*copied \([0-9]*\) of.*/\1/p' "$T/stderr")
+	[ "$(wc -c < "$T/sig.bin")" = "${n:-x}" ] && ok "copy: SIG$sig: the file holds what was counted" ||
+		not_ok "copy: SIG$sig: the file holds what was counted"
+done
+
+# The JSON on a full stdout: a failure.
+err_is "verify: stdout full: exit 1" 1 "daxmap: verify: writing the JSON output failed" \
+	sh -c "exec $S verify dax1.1 --check --length 16M --seed 9 > /dev/full"
+err_is "copy: stdout full: exit 1" 1 "daxmap: copy: writing the JSON output failed" \
+	sh -c "exec $S copy dax1.1 '$T/full.bin' --length 4K > /dev/full"
+
+# A block device DST or --peer-dev held exclusively (as if mounted): EBUSY.
+truncate -s 8M "$T/lo.img"
+if command -v python3 >/dev/null && dev=$(losetup -f --show "$T/lo.img" 2>/dev/null); then
+	err_is "copy: DST a block device held O_EXCL: EBUSY" 1 \
+		"daxmap: copy: DST $dev: cannot open for writing: Device or resource busy (mounted or held by another user)" \
+		python3 -c 'import os, subprocess, sys; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL); sys.exit(subprocess.call(sys.argv[2:]))' \
+		"$dev" $S copy dax1.1 "$dev" --length 4K
+	expect "bench: --peer-dev a block device held O_EXCL: EBUSY" 1 \
+		"^daxmap: bench: --peer-dev $dev: open O_RDWR\|O_DIRECT\|O_EXCL: Device or resource busy \(mounted or held by another user\)" \
+		python3 -c 'import os, subprocess, sys; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL); sys.exit(subprocess.call(sys.argv[2:]))' \
+		"$dev" $S bench dax1.1 --size 4K --peer-dev "$dev"
+	expect "copy: DST a block device not held: copied" 0 '"bytes":4096' $S copy dax1.1 "$dev" --length 4K
+	losetup -d "$dev"
+else
+	skip "copy: DST a block device held O_EXCL" "no python3, or losetup cannot attach a loop device"
 fi
 
 done_testing

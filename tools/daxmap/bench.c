@@ -80,7 +80,8 @@ static const char usage_text[] =
 "                    least one alignment unit)\n"
 "  --offset O        device offset to start at, a multiple of the alignment\n"
 "                    (default 0)\n"
-"  --peer-dev PATH   a block device or file to copy to and from (O_DIRECT)\n"
+"  --peer-dev PATH   a block device (opened O_EXCL) or regular file to copy to\n"
+"                    and from (O_DIRECT)\n"
 "  --peer-offset P   offset in PATH, a multiple of 4096 (default 0)\n"
 "  --iterations N    runs of each measurement, 1 to 1000 (default 3);\n"
 "                    figures are over all of them\n"
@@ -364,11 +365,24 @@ static int find_device(struct bench *b, struct daxmap_ctx *ctx, struct daxmap_to
 static int open_peer(struct bench *b)
 {
 	struct stat st;
-	int fd, ro = 0;
+	int fd, ro = 0, excl;
 
-	fd = open(b->peer, O_RDWR | O_DIRECT | O_CLOEXEC);
+	/* Not a FIFO or the like: open() would wait for a writer. */
+	if (stat(b->peer, &st)) {
+		cli_error("--peer-dev %s: %s", b->peer, strerror(errno));
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)) {
+		cli_error("--peer-dev %s: not a block device or a regular file", b->peer);
+		return -1;
+	}
+	/* A block device exclusively: EBUSY if mounted or held. */
+	excl = S_ISBLK(st.st_mode) ? O_EXCL : 0;
+	fd = open(b->peer, O_RDWR | O_DIRECT | O_CLOEXEC | excl);
 	if (fd < 0) {
-		cli_error("--peer-dev %s: open O_RDWR|O_DIRECT: %s", b->peer, strerror(errno));
+		cli_error("--peer-dev %s: open O_RDWR|O_DIRECT%s: %s%s", b->peer,
+			  excl ? "|O_EXCL" : "", strerror(errno),
+			  excl && errno == EBUSY ? " (mounted or held by another user)" : "");
 		return -1;
 	}
 	if (fstat(fd, &st)) {

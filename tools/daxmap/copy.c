@@ -8,15 +8,18 @@
  *
  * Everything is checked before the first byte is written: both ranges, the
  * device's state, that the destination can be opened for writing, that it
- * is not the source. A write that fails or falls short in the middle is
- * reported with how much was copied, and the destination is left as it is
- * (a regular file is never truncated).
+ * is not the source. A destination file this run created is removed again
+ * if the copy is refused before it starts. A write that fails or falls
+ * short in the middle, or SIGINT/SIGTERM, is reported with how much was
+ * copied, and the destination is left as it is (a regular file is never
+ * truncated).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +50,15 @@ static const char usage[] =
 "\n"
 "O, F, L and SIZE: multiples of 4096 (O_DIRECT), decimal or 0x hex, optional\n"
 "K/M/G suffix. A regular file DST is created if missing (not under /dev/) and\n"
-"never truncated. Progress on stderr when it is a terminal.\n"
+"never truncated; one this run created is removed if the copy is refused.\n"
+"SRC and DST files must be regular files or block devices (no FIFOs); a block\n"
+"device DST is opened O_EXCL (EBUSY if mounted or held). Progress on stderr\n"
+"when it is a terminal.\n"
 "JSON on stdout: source destination mode (p2p, bounce) dax_offset file_offset\n"
 "bytes bs seconds mbps user_seconds sys_seconds.\n"
 "A write that fails midway: \"daxmap: copy: ...: copied N of M bytes; DST is\n"
-"incomplete\", exit 1.\n";
+"incomplete\", exit 1; SIGINT or SIGTERM: \"daxmap: copy: interrupted: copied N\n"
+"of M bytes; DST is incomplete\", exit 1.\n";
 
 #define BLOCK		4096ULL
 #define DEFAULT_BS	(1ULL << 20)
@@ -69,10 +76,13 @@ struct copy {
 	int fd;				/* the file side, O_DIRECT */
 	uint64_t file_size;		/* regular: st_size; block device: its size */
 	bool file_is_blk;
+	bool created;			/* DST: this run created the file */
+	bool started;			/* the transfer has begun */
 	char node[PATH_MAX];		/* /dev/daxX.Y under the root */
 	struct daxdev d;
 	struct daxmap m;
 	void *buf;			/* --bounce */
+	struct daxmap_progress *pr;	/* ended before an error line */
 	/* results */
 	uint64_t done;
 	struct daxmap_times t;
@@ -136,6 +146,9 @@ static int parse(int argc, char **argv, struct copy *c)
 	if (c->length_set && (!c->length || c->length % BLOCK))
 		return cli_usage_error("--length 0x%" PRIx64 " is not a non-zero multiple of 4096",
 				       c->length);
+	if (c->file_off > INT64_MAX || (c->length_set && c->length > INT64_MAX - c->file_off))
+		return cli_usage_error("--file-offset 0x%" PRIx64 " + --length 0x%" PRIx64
+				       " is past the largest file offset", c->file_off, c->length);
 	if (!c->bs || c->bs % BLOCK || c->bs > MAX_BS)
 		return cli_usage_error("--bs 0x%" PRIx64
 				       " is not a non-zero multiple of 4096 of at most 1G", c->bs);
@@ -201,6 +214,29 @@ static int file_kind(struct copy *c, const char *what)
 	return 0;
 }
 
+/*
+ * Before opening @path for I/O: refuse anything but a regular file or a
+ * block device (a FIFO would block in open()). Return: 0 (with *@exists
+ * false when missing and @missing_ok), else the exit status.
+ */
+static int check_path(const char *what, const char *path, bool missing_ok, bool *exists,
+		      bool *blk)
+{
+	struct stat st;
+
+	*exists = *blk = false;
+	if (stat(path, &st)) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		return cli_error("%s %s: %s", what, path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return cli_error("%s %s: not a regular file or block device", what, path);
+	*exists = true;
+	*blk = S_ISBLK(st.st_mode);
+	return 0;
+}
+
 /* Turn O_DIRECT on for the open file side. */
 static int set_direct(struct copy *c, const char *what)
 {
@@ -215,8 +251,12 @@ static int set_direct(struct copy *c, const char *what)
 /* The file side as the source: open, size, range. */
 static int open_src_file(struct copy *c)
 {
+	bool exists, blk;
 	int rc;
 
+	rc = check_path("SRC", c->file, false, &exists, &blk);
+	if (rc)
+		return rc;
 	c->fd = open(c->file, O_RDONLY | O_CLOEXEC);
 	if (c->fd < 0)
 		return cli_error("SRC %s: %s", c->file, strerror(errno));
@@ -242,20 +282,30 @@ static int open_src_file(struct copy *c)
 }
 
 /*
- * The file side as the destination: opened for writing before anything
- * else happens to it (created if it is missing, unless under /dev/; never
- * truncated), not the device itself, and big enough if a block device.
+ * The file side as the destination, opened for writing once everything else
+ * is checked (created if it is missing, unless under /dev/, and then
+ * c->created; never truncated; a block device O_EXCL: not mounted or held),
+ * not the device itself, and the range inside it.
  */
 static int open_dst_file(struct copy *c)
 {
 	struct stat st, dax;
 	int flags = O_WRONLY | O_CLOEXEC, rc, ro = 0;
+	bool exists, blk;
+	long bits;
 
-	if (strncmp(c->file, "/dev/", 5))
-		flags |= O_CREAT;
+	rc = check_path("DST", c->file, true, &exists, &blk);
+	if (rc)
+		return rc;
+	if (blk)
+		flags |= O_EXCL;
+	else if (!exists && strncmp(c->file, "/dev/", 5))
+		flags |= O_CREAT | O_EXCL;
 	c->fd = open(c->file, flags, 0666);
 	if (c->fd < 0)
-		return cli_error("DST %s: cannot open for writing: %s", c->file, strerror(errno));
+		return cli_error("DST %s: cannot open for writing: %s%s", c->file, strerror(errno),
+				 blk && errno == EBUSY ? " (mounted or held by another user)" : "");
+	c->created = flags & O_CREAT;
 	rc = file_kind(c, "DST");
 	if (rc)
 		return rc;
@@ -271,6 +321,15 @@ static int open_dst_file(struct copy *c)
 		return cli_error("DST %s: range 0x%" PRIx64 "+0x%" PRIx64
 				 " is past its end (size 0x%" PRIx64 ")",
 				 c->file, c->file_off, c->length, c->file_size);
+	if (c->file_off > INT64_MAX || c->length > INT64_MAX - c->file_off)
+		return cli_error("DST %s: range 0x%" PRIx64 "+0x%" PRIx64
+				 " is past the largest file offset", c->file, c->file_off, c->length);
+	/* The file system's largest file, where it says (FILESIZEBITS). */
+	bits = c->file_is_blk ? -1 : fpathconf(c->fd, _PC_FILESIZEBITS);
+	if (bits > 1 && bits < 64 && c->file_off + c->length > (1ULL << (bits - 1)) - 1)
+		return cli_error("DST %s: range 0x%" PRIx64 "+0x%" PRIx64
+				 " is past the largest file of its file system (%ld bits)",
+				 c->file, c->file_off, c->length, bits);
 	return set_direct(c, "DST");
 }
 
@@ -325,6 +384,12 @@ static int map_dev(struct daxmap_ctx *ctx, struct copy *c)
 
 static sigjmp_buf bus_jmp;
 static volatile sig_atomic_t bus_armed;
+static volatile sig_atomic_t stop_sig;	/* SIGINT or SIGTERM: stop after this chunk */
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
 
 static void on_sigbus(int sig)
 {
@@ -341,6 +406,7 @@ static int incomplete(const struct copy *c, const char *what, uint64_t off, int 
 {
 	const char *dst = c->to_dax ? c->dev->name : c->dst;
 
+	daxmap_progress_end(c->pr);
 	return cli_error("%s at offset 0x%" PRIx64 ": %s: copied %" PRIu64 " of %" PRIu64
 			 " bytes; %s is incomplete", what, off, err ? strerror(err) :
 			 "unexpected end of file", c->done, c->length, dst);
@@ -380,6 +446,7 @@ static int transfer(struct copy *c, struct daxmap_progress *pr)
 	uint64_t n;
 	int rc;
 
+	c->started = true;
 	for (c->done = 0; c->done < c->length; c->done += n) {
 		void *io = c->bounce ? c->buf : (void *)(dax + c->done);
 
@@ -392,7 +459,15 @@ static int transfer(struct copy *c, struct daxmap_progress *pr)
 		if (c->bounce && c->to_dax)
 			memcpy((void *)(dax + c->done), c->buf, n);
 		daxmap_progress_update(pr, c->done + n);
+		if (stop_sig && c->done + n < c->length) {
+			c->done += n;
+			daxmap_progress_end(pr);
+			return cli_error("interrupted: copied %" PRIu64 " of %" PRIu64
+					 " bytes; %s is incomplete", c->done, c->length,
+					 c->to_dax ? c->dev->name : c->dst);
+		}
 	}
+	daxmap_progress_end(pr);
 	if (!c->to_dax && fdatasync(c->fd))
 		return cli_error("fdatasync %s: %s: copied %" PRIu64 " of %" PRIu64
 				 " bytes; %s is incomplete", c->dst, strerror(errno), c->done,
@@ -402,23 +477,32 @@ static int transfer(struct copy *c, struct daxmap_progress *pr)
 	return 0;
 }
 
-/* transfer() timed, with SIGBUS (the device went away) reported. */
+/*
+ * transfer() timed, with SIGBUS (the device went away) reported and
+ * SIGINT/SIGTERM turned into a stop after the current chunk.
+ */
 static int run(struct copy *c)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	struct sigaction st = { .sa_handler = on_stop }, old_int, old_term;
 	static struct daxmap_progress pr;
 	static struct daxmap_timer tm;
 	int rc;
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, &old))
+	sigemptyset(&st.sa_mask);
+	if (sigaction(SIGBUS, &sa, &old) || sigaction(SIGINT, &st, &old_int) ||
+	    sigaction(SIGTERM, &st, &old_term))
 		return cli_error("sigaction: %s", strerror(errno));
+	c->pr = &pr;
 	daxmap_progress_init(&pr, "copy", c->length);
 	daxmap_timer_start(&tm);
 	if (sigsetjmp(bus_jmp, 1)) {
 		bus_armed = 0;
 		daxmap_progress_end(&pr);
 		sigaction(SIGBUS, &old, NULL);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
 		return cli_error("%s: SIGBUS (the device was disabled, destroyed or unbound"
 				 " meanwhile): copied %" PRIu64 " of %" PRIu64 " bytes; %s is"
 				 " incomplete", c->dev->name, c->done, c->length,
@@ -430,10 +514,12 @@ static int run(struct copy *c)
 	daxmap_timer_read(&tm, &c->t);
 	daxmap_progress_end(&pr);
 	sigaction(SIGBUS, &old, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	return rc;
 }
 
-static void summary(const struct copy *c)
+static int summary(const struct copy *c)
 {
 	struct json_writer w;
 
@@ -451,7 +537,9 @@ static void summary(const struct copy *c)
 	json_double(&w, "user_seconds", c->t.user, 3);
 	json_double(&w, "sys_seconds", c->t.sys, 3);
 	json_object_end(&w);
-	json_finish(&w);
+	if (json_finish(&w))
+		return cli_error("writing the JSON output failed");
+	return 0;
 }
 
 int cmd_copy(int argc, char **argv, struct daxmap_ctx *ctx)
@@ -482,6 +570,8 @@ int cmd_copy(int argc, char **argv, struct daxmap_ctx *ctx)
 				       " /dev/daxX.Y)");
 	c.to_dax = dst_dax;
 	c.file = c.to_dax ? c.src : c.dst;
+	/* A file size limit: EFBIG, reported with the count, not death by SIGXFSZ. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (daxmap_scan(ctx, &t))
 		return daxmap_lib_error(ctx);
@@ -495,15 +585,20 @@ int cmd_copy(int argc, char **argv, struct daxmap_ctx *ctx)
 		rc = check_dax_range(&c);
 	if (!rc)
 		rc = map_dev(ctx, &c);
+	if (!rc && c.bounce && posix_memalign(&c.buf, BLOCK, c.bs)) {
+		c.buf = NULL;
+		rc = cli_error("out of memory for a 0x%" PRIx64 "-byte bounce buffer", c.bs);
+	}
 	/* The destination last, once nothing else can stop the copy. */
 	if (!rc && !c.to_dax)
 		rc = open_dst_file(&c);
-	if (!rc && c.bounce && posix_memalign(&c.buf, BLOCK, c.bs))
-		rc = cli_error("out of memory for a 0x%" PRIx64 "-byte bounce buffer", c.bs);
 	if (!rc)
 		rc = run(&c);
+	/* Refused before the first byte: no empty file left behind. */
+	if (rc && c.created && !c.started)
+		unlink(c.dst);
 	if (!rc)
-		summary(&c);
+		rc = summary(&c);
 	free(c.buf);
 	if (c.fd >= 0)
 		close(c.fd);

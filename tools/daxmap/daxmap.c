@@ -136,7 +136,11 @@ static int take_sysroot(int *argc, char **argv, const char **root)
 			*root = argv[i] + 10;
 		} else {
 			argv[j++] = argv[i];
+			continue;
 		}
+		/* Empty would silently mean the real /. */
+		if (!**root)
+			return cli_usage_error("--sysroot needs a directory");
 	}
 	*argc = j;
 	argv[j] = NULL;

@@ -191,7 +191,7 @@ static int run(struct verify *v, const struct daxdev *d, const struct daxmap *m)
 	return 0;
 }
 
-static void summary(const struct verify *v, const struct daxmap_dev *dev)
+static int summary(const struct verify *v, const struct daxmap_dev *dev)
 {
 	static const char *const modes[] = { "", "fill", "check", "fill+check" };
 	struct json_writer w;
@@ -210,7 +210,9 @@ static void summary(const struct verify *v, const struct daxmap_dev *dev)
 		json_null(&w, "first_bad");
 	json_double(&w, "seconds", v->seconds, 6);
 	json_object_end(&w);
-	json_finish(&w);
+	if (json_finish(&w))
+		return cli_error("writing the JSON output failed");
+	return 0;
 }
 
 int cmd_verify(int argc, char **argv, struct daxmap_ctx *ctx)
@@ -273,8 +275,8 @@ int cmd_verify(int argc, char **argv, struct daxmap_ctx *ctx)
 	rc = run(&v, &d, &m);
 	daxdev_unmap(&m);
 	if (!rc) {
-		summary(&v, dev);
-		if (v.bad)
+		rc = summary(&v, dev);
+		if (!rc && v.bad)
 			rc = cli_error("%s: %" PRIu64 " bad words, first at offset 0x%" PRIx64,
 				       dev->name, v.bad, v.first_bad);
 	}

@@ -297,6 +297,11 @@ int daxmap_scan(struct daxmap_ctx *ctx, struct daxmap_topo *t)
 			continue;
 		set_str(d.name, sizeof(d.name), de->d_name);
 		rc = read_dev(ctx, real, &d);
+		/* Destroyed between realpath() and its size: gone, skip it. */
+		if (rc == -ENOENT || rc == -ENODEV) {
+			rc = 0;
+			continue;
+		}
 		if (rc)
 			break;
 		*slash = '\0';	/* the parent: the region's device */

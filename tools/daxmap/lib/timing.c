@@ -93,4 +93,5 @@ void daxmap_progress_end(struct daxmap_progress *p)
 		return;
 	fputs("\r\033[K", stderr);
 	fflush(stderr);
+	p->on = false;	/* once: an error line may follow */
 }
