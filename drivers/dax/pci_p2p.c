@@ -1241,20 +1241,29 @@ struct dax_pci_p2p_extent {
 };
 
 /*
- * The dax core reads a range through a mappingN child under the lock that
- * its removal takes, and says ENXIO once it is gone: unlike the device's
- * own "size" and "resource", which sysfs alone keeps from racing with the
- * removal, these are safe outside sysfs.
+ * The range of @dev, if it is a mappingN child of a dax device: its
+ * physical [@start, @end] and the device offset of @start (@pgoff pages).
+ * The dax core reads a range through its mappingN child under the lock
+ * that the range's removal takes, and says ENXIO once it is gone: unlike
+ * the device's own "size" and "resource", which sysfs alone keeps from
+ * racing with the removal, these are safe outside sysfs.
  */
+static bool dax_pci_p2p_mapping_range(struct device *dev, u64 *start,
+				      u64 *end, u64 *pgoff)
+{
+	return !strncmp(dev_name(dev), "mapping", strlen("mapping")) &&
+	       !dax_pci_p2p_dax_attr(dev, "start", start) &&
+	       !dax_pci_p2p_dax_attr(dev, "end", end) &&
+	       !dax_pci_p2p_dax_attr(dev, "page_offset", pgoff) &&
+	       *end >= *start;
+}
+
 static int dax_pci_p2p_add_extent(struct device *dev, void *data)
 {
 	struct dax_pci_p2p_extent *ext = data;
 	u64 start, end, pgoff;
 
-	if (strncmp(dev_name(dev), "mapping", strlen("mapping")) ||
-	    dax_pci_p2p_dax_attr(dev, "start", &start) ||
-	    dax_pci_p2p_dax_attr(dev, "end", &end) ||
-	    dax_pci_p2p_dax_attr(dev, "page_offset", &pgoff) || end < start)
+	if (!dax_pci_p2p_mapping_range(dev, &start, &end, &pgoff))
 		return 0;
 	ext->nr++;
 	ext->size += end - start + 1;
@@ -1380,14 +1389,11 @@ static int dax_pci_p2p_match_range(struct device *dev, void *data)
 	struct dax_pci_p2p_lookup_off *l = data;
 	u64 start, end, pgoff, first;
 
-	if (strncmp(dev_name(dev), "mapping", strlen("mapping")))
+	/* Not a mapping, or a range going away. */
+	if (!dax_pci_p2p_mapping_range(dev, &start, &end, &pgoff))
 		return 0;
-	if (dax_pci_p2p_dax_attr(dev, "start", &start) ||
-	    dax_pci_p2p_dax_attr(dev, "end", &end) ||
-	    dax_pci_p2p_dax_attr(dev, "page_offset", &pgoff))
-		return 0;	/* a range going away */
 	first = pgoff << PAGE_SHIFT;
-	if (end < start || l->off < first || l->off - first > end - start)
+	if (l->off < first || l->off - first > end - start)
 		return 0;
 	l->phys = start + (l->off - first);
 	l->left = end - l->phys + 1;
