@@ -182,9 +182,11 @@ struct p2pdax_resolve {
 #define P2PDAX_ROUTE_TRUNCATED		(1U << 2)
 
 /*
- * struct p2pdax_route.iommu, the consumer's IOMMU domain: NONE (bus
- * addresses reach the bus as they are), IDENTITY (a passthrough domain),
- * TRANSLATED (a DMA API or unmanaged domain, or one that blocks DMA).
+ * struct p2pdax_route.iommu, what stands between the consumer's DMA and the
+ * bus as the kernel's DMA API sees it: NONE (no IOMMU: bus addresses reach
+ * the bus as they are), IDENTITY (an IOMMU that passes them through),
+ * TRANSLATED (the DMA API maps the consumer's DMA through its IOMMU). A
+ * driver that manages the IOMMU itself (vfio) is not seen.
  */
 #define P2PDAX_IOMMU_NONE		0
 #define P2PDAX_IOMMU_IDENTITY		1
@@ -228,7 +230,8 @@ struct p2pdax_port {
  * @type: out: %P2PDAX_ROUTE_* type of the route
  * @attrs: out: %P2PDAX_ROUTE_ACS_REDIRECT, %P2PDAX_ROUTE_TRANSLATED,
  *	%P2PDAX_ROUTE_TRUNCATED
- * @iommu: out: %P2PDAX_IOMMU_* domain type in front of the consumer
+ * @iommu: out: %P2PDAX_IOMMU_*: whether an IOMMU translates the
+ *	consumer's DMA
  * @nr_ports: out: number of bridges and ports on the path, which can be
  *	more than %P2PDAX_ROUTE_MAX_PORTS (then only the first are in @ports)
  * @ports: out: the bridges from the BAR's function up to the common
