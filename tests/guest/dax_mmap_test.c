@@ -266,59 +266,14 @@ static int write_file(const char *path, const char *s)
 	return e;
 }
 
-/* Read a one-line file into @buf, newline removed. Return: 0 or an errno. */
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		return e;
-	}
-	close(fd);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static int read_u64(const char *path, uint64_t *v)
 {
 	char buf[64];
-	int e = read_file(path, buf, sizeof(buf));
+	int e = daxdev_read_line(path, buf, sizeof(buf));
 
 	if (e)
 		return e;
 	return parse_u64(buf, v) ? EINVAL : 0;
-}
-
-/*
- * The PCI function a dax device belongs to: the parent of its sysfs
- * directory (dax_pci_p2p hands the PCI device to the dax core as the
- * region's parent, and device-dax devices are the region's children).
- * Return: 0, or an errno.
- */
-static int dax_pci_bdf(const char *name, char *bdf, size_t len)
-{
-	char path[PATH_MAX], real[PATH_MAX], *slash;
-
-	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s", name);
-	if (!realpath(path, real))
-		return errno;
-	slash = strrchr(real, '/');
-	if (!slash)
-		return EINVAL;
-	*slash = '\0';
-	slash = strrchr(real, '/');
-	if (!slash || strlen(slash + 1) >= len)
-		return EINVAL;
-	strcpy(bdf, slash + 1);
-	return 0;
 }
 
 static int region_attr(const char *bdf, const char *attr, uint64_t *v)
@@ -1364,7 +1319,7 @@ TEST_F_TIMEOUT(dax, teardown_destroy, 300)
 
 	REQUIRE_VARIANT();
 	REQUIRE_TEARDOWN("destroy");
-	e = dax_pci_bdf(self->dev.name, bdf, sizeof(bdf));
+	e = daxdev_pci_bdf(self->dev.name, bdf, sizeof(bdf));
 	ASSERT_EQ(0, e) TH_LOG("PCI function of %s: %s", self->dev.name, strerror(e));
 	ASSERT_EQ(0, region_attr(bdf, "id", &region));
 	ASSERT_EQ(0, region_attr(bdf, "available_size", &avail0));
@@ -1473,7 +1428,7 @@ TEST_F_TIMEOUT(dax, teardown_unbind, 300)
 
 	REQUIRE_VARIANT();
 	REQUIRE_TEARDOWN("unbind");
-	e = dax_pci_bdf(self->dev.name, bdf, sizeof(bdf));
+	e = daxdev_pci_bdf(self->dev.name, bdf, sizeof(bdf));
 	ASSERT_EQ(0, e) TH_LOG("PCI function of %s: %s", self->dev.name, strerror(e));
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
 	n = readlink(path, link, sizeof(link) - 1);

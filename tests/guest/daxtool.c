@@ -105,16 +105,6 @@ static int get_range(const char *offname, const char *offs, const char *lens,
 	return 0;
 }
 
-static bool want_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (cli_is_help(argv[i]))
-			return true;
-	return false;
-}
-
 static int open_and_map(const char *path, uint64_t off, uint64_t len,
 			struct daxdev *d, struct daxmap *m)
 {
@@ -800,7 +790,7 @@ int main(int argc, char **argv)
 
 	cli_prog = "daxtool";
 	/* -h or --help anywhere on the line, even after an unknown command. */
-	if (want_help(argc, argv)) {
+	if (cli_want_help(argc, argv)) {
 		fputs(usage_text, stdout);
 		return 0;
 	}

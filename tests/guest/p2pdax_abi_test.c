@@ -84,56 +84,16 @@ static bool parse_dax_name(const char *s, uint32_t *region, uint32_t *dev)
 	return true;
 }
 
-/* Read a one-line file into @buf, newline removed. Return: 0 or an errno. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		return e;
-	}
-	close(fd);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static int dax_attr(const char *name, const char *attr, uint64_t *v)
 {
 	char path[PATH_MAX], buf[64];
 	int e;
 
 	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/%s", name, attr);
-	e = read_line(path, buf, sizeof(buf));
+	e = daxdev_read_line(path, buf, sizeof(buf));
 	if (e)
 		return e;
 	return parse_u64(buf, v) ? EINVAL : 0;
-}
-
-/* The PCI function a dax device sits under: its sysfs parent. */
-static int dax_pci_bdf(const char *name, char *bdf, size_t len)
-{
-	char path[PATH_MAX], real[PATH_MAX], *slash;
-
-	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s", name);
-	if (!realpath(path, real))
-		return errno;
-	slash = strrchr(real, '/');
-	if (!slash)
-		return EINVAL;
-	*slash = '\0';
-	slash = strrchr(real, '/');
-	if (!slash || strlen(slash + 1) >= len)
-		return EINVAL;
-	strcpy(bdf, slash + 1);
-	return 0;
 }
 
 /* Line @bar of /sys/bus/pci/devices/@bdf/resource: start, end, flags. */
@@ -666,7 +626,7 @@ TEST_F(dev, info_matches_sysfs)
 	EXPECT_EQ(0, in->bar_bus_addr);
 	EXPECT_LE(in->bar_offset + (one_piece(&self->c) ? in->dev_size : 0), in->bar_size);
 
-	e = dax_pci_bdf(self->c.name, bdf, sizeof(bdf));
+	e = daxdev_pci_bdf(self->c.name, bdf, sizeof(bdf));
 	ASSERT_EQ(0, e) TH_LOG("PCI function of %s: %s", self->c.name, strerror(e));
 	fmt_fn(&in->fn, fn, sizeof(fn));
 	EXPECT_STREQ(bdf, fn);

@@ -1099,16 +1099,6 @@ static int cmd_fuzz(int argc, char **argv)
 	return 0;
 }
 
-static bool want_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (cli_is_help(argv[i]))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
@@ -1119,7 +1109,7 @@ int main(int argc, char **argv)
 	};
 
 	cli_prog = "p2ptool";
-	if (want_help(argc, argv)) {
+	if (cli_want_help(argc, argv)) {
 		fputs(usage_text, stdout);
 		return 0;
 	}

@@ -65,6 +65,16 @@ bool cli_is_help(const char *arg)
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
+bool cli_want_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (cli_is_help(argv[i]))
+			return true;
+	return false;
+}
+
 int cli_dispatch(const struct cli_cmd *cmds, size_t ncmds, int argc, char **argv)
 {
 	size_t i;

@@ -52,6 +52,9 @@ int cli_get_num(const char *what, const char *s, uint64_t *v);
 /* cli_is_help() - whether @arg asks for the usage text: "-h" or "--help". */
 bool cli_is_help(const char *arg);
 
+/* cli_want_help() - whether any argument after the program asks for usage. */
+bool cli_want_help(int argc, char **argv);
+
 /* A command of a "PROG COMMAND ARGS..." program; @fn gets COMMAND ARGS... */
 struct cli_cmd {
 	const char *name;

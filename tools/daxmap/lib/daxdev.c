@@ -184,3 +184,41 @@ void daxdev_unmap(struct daxmap *m)
 		munmap(m->base, m->maplen);
 	m->base = MAP_FAILED;
 }
+
+int daxdev_read_line(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return e;
+	}
+	close(fd);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int daxdev_pci_bdf(const char *name, char *bdf, size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], *slash;
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s", name);
+	if (!realpath(path, real))
+		return errno;
+	slash = strrchr(real, '/');
+	if (!slash)
+		return EINVAL;
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if (!slash || strlen(slash + 1) >= len)
+		return EINVAL;
+	strcpy(bdf, slash + 1);
+	return 0;
+}

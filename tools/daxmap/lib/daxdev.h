@@ -70,6 +70,20 @@ int daxdev_map(const struct daxdev *d, uint64_t off, uint64_t len,
 	       struct daxmap *m, char err[DAXDEV_ERRLEN]);
 void daxdev_unmap(struct daxmap *m);
 
+/*
+ * daxdev_read_line() - read the one-line file @path into @buf, newline
+ * removed. Return: 0 or an errno.
+ */
+int daxdev_read_line(const char *path, char *buf, size_t len);
+
+/*
+ * daxdev_pci_bdf() - the PCI function dax device @name (daxX.Y) sits under:
+ * the parent of its /sys/bus/dax/devices/ directory, as dax_pci_p2p hands
+ * the PCI device to the dax core as the region's parent. Return: 0 or an
+ * errno.
+ */
+int daxdev_pci_bdf(const char *name, char *bdf, size_t len);
+
 /* Full barrier: stores to the mapping are issued before anything that follows. */
 static inline void daxdev_barrier(void)
 {
