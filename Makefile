@@ -24,7 +24,7 @@ SOURCES := Kbuild drivers include compat
 export BUILD
 
 .PHONY: all modules daxmap tests deps check unit-check guest-check carve-check stress-check \
-	p2p-check p2p-iommu-check daxmap-check bench demo intree-check install uninstall clean
+	p2p-check p2p-iommu-check daxmap-check consumers-check bench demo intree-check install uninstall clean
 
 all: modules daxmap tests
 
@@ -83,6 +83,11 @@ p2p-iommu-check: all
 # Every daxmap command in the guest (topology "switch").
 daxmap-check: all
 	$(RUN_SUITE) --suite tests/daxmap
+
+# fio, io_uring, NVMe passthrough and soft-RoCE with buffers in the mapping
+# (topology "switch").
+consumers-check: all
+	$(RUN_SUITE) --suite tests/consumers
 
 intree-check:
 	scripts/intree-check.sh

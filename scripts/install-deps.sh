@@ -4,7 +4,9 @@
 # Install, from Debian's archive, everything p2pdax builds and tests with on a
 # fresh Debian 12 machine: the two target kernels (Debian 12's 6.1 and
 # Debian 13's 6.12 from bookworm-backports) with their headers, QEMU, the
-# guest userspace (busybox, daxctl) and the build tools. Installs only what
+# guest userspace (busybox, daxctl, and the consumers: fio, nvme-cli,
+# liburing, rdma-core's verbs with the soft-RoCE provider, iproute2's rdma)
+# and the build tools. Installs only what
 # is missing; does nothing when everything is there. Needs root.
 #
 # P2PDAX_NO_BACKPORTS=1 skips the 6.12 kernel.
@@ -13,7 +15,8 @@ set -eu
 pkgs="build-essential kmod cpio gzip xz-utils pahole pciutils
       qemu-system-x86 busybox-static daxctl ndctl
       linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
-      flex bison bc libelf-dev libssl-dev"
+      flex bison bc libelf-dev libssl-dev
+      fio nvme-cli liburing-dev libibverbs-dev ibverbs-providers iproute2"
 
 missing() {
 	for p in "$@"; do

@@ -6,7 +6,8 @@
 # (guest: the driver; carve: the daxctl lifecycle on a 2 GiB BAR; stress:
 # 100 bind/unbind and create/destroy cycles; p2p: the P2P ioctls and sysfs on
 # a PCIe switch topology, and their race with teardown; p2p-iommu: the route
-# report behind an emulated Intel IOMMU; daxmap: every daxmap command) on
+# report behind an emulated Intel IOMMU; daxmap: every daxmap command;
+# consumers: fio, io_uring, NVMe passthrough and RDMA on BAR buffers) on
 # every installed target kernel. Each part prints
 # TAP and its own "N passed, N failed" line; this prints them as they come,
 # then the sum as the last line. Exit status 0 only if every part ran and
@@ -53,9 +54,10 @@ part stress guest_suite stress
 part p2p guest_suite p2p
 part p2p-iommu guest_suite p2p-iommu
 part daxmap guest_suite daxmap
+part consumers guest_suite consumers
 
 [ -z "$broken" ] || failed=$((failed + 1))
-echo "# parts: unit, intree, guest, carve, stress, p2p, p2p-iommu, daxmap${broken:+ (no summary from:$broken)}"
+echo "# parts: unit, intree, guest, carve, stress, p2p, p2p-iommu, daxmap, consumers${broken:+ (no summary from:$broken)}"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -64,7 +64,8 @@ Environment: P2PDAX_BUILD (default $ROOT/build): work directories go to
 
 Hooks run as "HOOK WORKDIR" from the suite directory, stdin /dev/null, with
 P2PDAX_BUILD (absolute), P2PDAX_KVER, P2PDAX_WORKDIR, P2PDAX_BAR_IMG, P2PDAX_BAR_SIZE (bytes),
-P2PDAX_NVME_IMG, P2PDAX_TOPOLOGY, with the switch topologies P2PDAX_NVME2_IMG,
+P2PDAX_NVME_IMG, P2PDAX_TOPOLOGY, P2PDAX_APPEND (the guest's extra kernel
+arguments: the suite's and --append's), with the switch topologies P2PDAX_NVME2_IMG,
 and for host-post.sh also P2PDAX_RESULTS (results.tap),
 P2PDAX_CONSOLE (console.log) and P2PDAX_QEMU_RC. Their TAP lines are
 collected like the guest's.
@@ -308,7 +309,8 @@ for kver in "${kvers[@]}"; do
 	"$HERE/run-vm.sh" --workdir "$wd" --bar-size "$bar_size" --topology "$topology" --prepare-only
 	bar_bytes=$(stat -c %s "$wd/bar.img")
 	export P2PDAX_KVER=$kver P2PDAX_WORKDIR=$wd P2PDAX_BAR_IMG=$wd/bar.img \
-		P2PDAX_BAR_SIZE=$bar_bytes P2PDAX_NVME_IMG=$wd/nvme.img P2PDAX_TOPOLOGY=$topology
+		P2PDAX_BAR_SIZE=$bar_bytes P2PDAX_NVME_IMG=$wd/nvme.img P2PDAX_TOPOLOGY=$topology \
+		P2PDAX_APPEND=$append
 	if [ "$topology" != flat ]; then
 		export P2PDAX_NVME2_IMG=$wd/nvme2.img
 	fi
