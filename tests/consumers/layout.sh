@@ -23,7 +23,27 @@ URING_DAX=0;                URING_LEN=$((16 * M))
 PT_DAX=$((16 * M));         PT_LEN=$((16 * M))
 RDMA_DAX=$((32 * M));       RDMA_LEN=$((16 * M))
 
+# fio (fio.sh, fio-jobs.sh): dax0.0 [0, 32M) through the dev-dax engine;
+# nvme.img in 8M..16M pieces, one per job; the rest must stay zero.
+FIO_DAX_LEN=$((32 * M))
+FIO_URING_NVME=0;           FIO_URING_LEN=$((16 * M))	# io_uring, buffers in dax0.3
+FIO_AIO_NVME=$((16 * M));   FIO_AIO_LEN=$((16 * M))	# libaio, buffers in dax0.1
+FIO_READ_NVME=$((32 * M));  FIO_READ_LEN=$((8 * M))	# read into dax0.3 (host-pre fills)
+FIO_READ_SEED=91
+FIO_FIXED_NVME=$((40 * M)); FIO_FIXED_LEN=$((8 * M))	# io_uring fixedbufs
+FIO_CMD_NVME=$((48 * M));   FIO_CMD_LEN=$((8 * M))	# io_uring_cmd (passthrough)
+FIO_FREE_NVME=$((56 * M));  FIO_FREE_LEN=$((8 * M))
+
 # nvme.img belongs to fio; nvme2.img to io_uring [0, 32M) and the NVMe
 # passthrough [32M, 64M).
 URING_NVME2=0;              URING_NVME2_LEN=$((32 * M))
 PT_NVME2=$((32 * M));       PT_NVME2_LEN=$((32 * M))
+
+# RDMA (rdma.sh): in dax0.2's [RDMA_DAX, RDMA_DAX+RDMA_LEN), device offsets.
+# The mapping as the remote buffer (RDMA WRITE in, READ out; then held
+# registered across the unbind), as the local buffer (READ in, WRITE out);
+# the rest is only registered, never written, and must stay zero.
+RDMA_XLEN=$((4 * M))
+RDMA_REMOTE_OFF=$RDMA_DAX;                 RDMA_REMOTE_SEED=71
+RDMA_LOCAL_OFF=$((RDMA_DAX + RDMA_XLEN));  RDMA_LOCAL_SEED=72
+RDMA_FREE_OFF=$((RDMA_DAX + 2 * RDMA_XLEN)); RDMA_FREE_LEN=$((RDMA_LEN - 2 * RDMA_XLEN))
