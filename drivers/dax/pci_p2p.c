@@ -268,7 +268,10 @@ static void dax_pci_p2p_snap_put(struct dax_pci_p2p_snap *snap)
 	pci_dev_put(snap->pdev);
 }
 
-/* Pages of @pgmap that someone other than the page map itself references. */
+/*
+ * Pages (base pages, whatever the folio size) of @pgmap that someone other
+ * than the page map itself references.
+ */
 static unsigned long dax_pci_p2p_count_pinned(struct dev_pagemap *pgmap,
 					      phys_addr_t *first)
 {
@@ -290,7 +293,7 @@ static unsigned long dax_pci_p2p_count_pinned(struct dev_pagemap *pgmap,
 			if (folio_ref_count(folio) > 1) {
 				if (!*first || PFN_PHYS(folio_pfn(folio)) < *first)
 					*first = PFN_PHYS(folio_pfn(folio));
-				pinned++;
+				pinned += folio_nr_pages(folio);
 			}
 			pfn = folio_pfn(folio) + folio_nr_pages(folio);
 			cond_resched();
@@ -343,7 +346,7 @@ static void dax_pci_p2p_drain_work(struct work_struct *work)
 
 		if (pinned && time_after_eq(jiffies, report)) {
 			dev_warn(drain->parent,
-				 "%s: teardown waits for %lu pinned page(s), first at BAR%d+%#llx, %u s so far: finish the O_DIRECT, RDMA or pipe I/O that holds them\n",
+				 "%s: teardown waits for %lu pinned page(s) in the region, first at BAR%d+%#llx, %u s so far: finish the O_DIRECT, RDMA or pipe I/O that holds them\n",
 				 dev_name(drain->dev), pinned, drain->bar,
 				 (unsigned long long)(first - drain->bar_start),
 				 jiffies_to_msecs(jiffies - start) / 1000);
