@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvme_passthru - NVMe passthrough ioctls whose data buffer lies in a
+ * /dev/daxX.Y mapping of BAR memory, as the consumers suite
+ * (tests/consumers/passthru.sh) runs them in the QEMU guest.
+ *
+ * What it proves: the kernel's NVMe passthrough ioctls take a user address
+ * for the data (struct nvme_passthru_cmd{,64}.addr, struct
+ * nvme_user_io.addr) and map it with blk_rq_map_user_io(); a page-aligned
+ * buffer in the mapping is pinned like RAM (device-dax pages are
+ * MEMORY_DEVICE_GENERIC struct pages) and the controller DMAs straight to
+ * and from the BAR: with an aligned buffer, blk_rq_map_user_iov() takes the
+ * bio_map_user_iov() path (no bounce copy) and fails, rather than copying,
+ * if the pages cannot be pinned.
+ *   - id-ctrl: Identify Controller (admin opcode 0x06, CNS 1) through
+ *     NVME_IOCTL_ADMIN_CMD or NVME_IOCTL_ADMIN64_CMD (-6) on /dev/nvmeX; the
+ *     4096 bytes are saved for comparison with nvme-cli's "id-ctrl -b".
+ *   - write/read: NVM Write (0x01) and Read (0x02) through
+ *     NVME_IOCTL_IO_CMD (on /dev/nvmeXnY or /dev/ngXnY),
+ *     NVME_IOCTL_IO64_CMD (-6) or the old NVME_IOCTL_SUBMIT_IO (-l). The
+ *     data is the pattern of tools/daxmap/lib/pattern.h with pattern offsets
+ *     = namespace byte offsets, checked here after a read and by the host in
+ *     the NVMe image and in the file behind the BAR.
+ * The same through io_uring (IORING_OP_URING_CMD) is uring_p2p's nvme-*
+ * commands, which link liburing.
+ *
+ * BUFDEV "anon" puts the buffer in anonymous memory instead: for the
+ * permission tests, run as a user that cannot open the dax device.
+ *
+ * Failures print "error=ENAME" (an errno, of open or ioctl) or
+ * "nvme_status=0x..." (the controller's status) on stdout, and one line
+ * saying what failed on stderr.
+ * Exit status: 0 ok, 1 failure, 2 usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <linux/nvme_ioctl.h>
+
+#include "pattern.h"
+#include "cli.h"
+#include "daxdev.h"
+#include "numparse.h"
+
+#define ID_LEN		4096
+#define NVME_ADMIN_IDENTIFY	0x06
+#define NVME_ID_CNS_CTRL	0x01
+#define NVME_CMD_WRITE		0x01
+#define NVME_CMD_READ		0x02
+#define DEF_CHUNK	(128u << 10)
+
+static const char usage_text[] =
+"usage: nvme_passthru COMMAND [OPTIONS] ARGS...\n"
+"\n"
+"  id-ctrl [-6] CTRLDEV BUFDEV BUFOFF OUTFILE\n"
+"        Identify Controller into the buffer; save its 4096 bytes in OUTFILE\n"
+"        (\"-\": do not save); print sn= and mn=\n"
+"  write [-6|-l] [-s LBASIZE] [-c CHUNK] NSDEV BUFDEV BUFOFF NSOFF LEN SEED\n"
+"        fill the buffer with the pattern SEED (pattern offsets NSOFF...) and\n"
+"        write it to the namespace at byte offset NSOFF, CHUNK per command\n"
+"  read [-6|-l] [-s LBASIZE] [-c CHUNK] NSDEV BUFDEV BUFOFF NSOFF LEN SEED\n"
+"        zero the buffer, read the namespace at NSOFF into it, check the\n"
+"        pattern SEED\n"
+"\n"
+"  -6  NVME_IOCTL_ADMIN64_CMD / NVME_IOCTL_IO64_CMD (default: the 32-bit\n"
+"      result forms NVME_IOCTL_ADMIN_CMD / NVME_IOCTL_IO_CMD)\n"
+"  -l  NVME_IOCTL_SUBMIT_IO (struct nvme_user_io)\n"
+"  -s  logical block size (default: BLKSSZGET of a block device, else 512)\n"
+"  -c  bytes per command (default 128K; at most the controller's MDTS)\n"
+"\n"
+"BUFDEV is a /dev/daxX.Y and BUFOFF a device offset (multiple of 4096), or\n"
+"BUFDEV is \"anon\" (anonymous memory; BUFOFF is ignored). NSOFF and LEN are\n"
+"multiples of LBASIZE, LEN of CHUNK. Numbers are " PARSE_U64_FORMS ".\n"
+"Exit status: 0 ok, 1 failure (\"error=ENAME\" or \"nvme_status=0x...\" on\n"
+"stdout), 2 usage error.\n";
+
+enum mode { M_IOCTL, M_IOCTL64, M_LEGACY };
+
+struct opts {
+	enum mode mode;
+	uint64_t lbasize;	/* 0: ask the device */
+	uint64_t chunk;
+};
+
+/* The data buffer: a dax mapping or anonymous memory. */
+struct buf {
+	struct daxdev dax;
+	struct daxmap map;
+	bool anon;
+	char *p;
+	uint64_t len;
+};
+
+static const char *ename(int err)
+{
+	const char *s = strerrorname_np(err);
+
+	return s ? s : "E?";
+}
+
+/* Say that @what failed with @err: error=ENAME on stdout, why on stderr. */
+static int fail_errno(int err, const char *what)
+{
+	printf("error=%s\n", ename(err));
+	return cli_error("%s: %s", what, strerror(err));
+}
+
+/* Say that the controller completed @what with status @status. */
+static int fail_status(int status, const char *what)
+{
+	printf("nvme_status=0x%x\n", status);
+	return cli_error("%s: NVMe status 0x%x", what, status);
+}
+
+static int buf_get(struct buf *b, const char *dev, const char *offs, uint64_t len)
+{
+	char err[DAXDEV_ERRLEN];
+	uint64_t off;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	b->len = len;
+	if (!strcmp(dev, "anon")) {
+		b->anon = true;
+		b->p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (b->p == MAP_FAILED)
+			return fail_errno(errno, "mmap anonymous buffer");
+		return 0;
+	}
+	rc = cli_get_num("BUFOFF", offs, &off);
+	if (rc)
+		return rc;
+	if (off % 4096)
+		return cli_usage_error("BUFOFF (%s) must be a multiple of 4096", offs);
+	if (daxdev_open(&b->dax, dev, err)) {
+		printf("error=%s\n", ename(errno ? errno : EINVAL));
+		return cli_error("%s", err);
+	}
+	if (daxdev_map(&b->dax, off, len, &b->map, err)) {
+		daxdev_close(&b->dax);
+		return cli_error("%s", err);
+	}
+	b->p = (char *)b->map.p;
+	return 0;
+}
+
+static void buf_put(struct buf *b)
+{
+	if (b->anon) {
+		munmap(b->p, b->len);
+		return;
+	}
+	daxdev_unmap(&b->map);
+	daxdev_close(&b->dax);
+}
+
+/* The options of every command; -l only for I/O. Return: 0 or exit status. */
+static int get_opts(int argc, char **argv, bool io, struct opts *o)
+{
+	uint64_t v;
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->chunk = DEF_CHUNK;
+	optind = 1;
+	while ((c = getopt(argc, argv, io ? "6ls:c:" : "6")) != -1) {
+		switch (c) {
+		case '6':
+			o->mode = M_IOCTL64;
+			break;
+		case 'l':
+			o->mode = M_LEGACY;
+			break;
+		case 's':
+			rc = cli_get_num("LBASIZE", optarg, &o->lbasize);
+			if (rc)
+				return rc;
+			if (o->lbasize < 512 || o->lbasize > 65536 ||
+			    (o->lbasize & (o->lbasize - 1)))
+				return cli_usage_error("LBASIZE must be a power of 2, 512..64K");
+			break;
+		case 'c':
+			rc = cli_get_num("CHUNK", optarg, &v);
+			if (rc)
+				return rc;
+			if (!v || v % 4096 || v > (16u << 20))
+				return cli_usage_error("CHUNK must be a non-zero multiple of 4096, at most 16M");
+			o->chunk = v;
+			break;
+		default:
+			return cli_usage_error("%s: bad option", argv[0]);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ id-ctrl */
+
+/* @len bytes of an Identify string field, trailing blanks removed. */
+static void id_string(char *dst, const char *src, size_t len)
+{
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	while (len && (dst[len - 1] == ' ' || dst[len - 1] == '\0'))
+		dst[--len] = '\0';
+}
+
+static int identify(int fd, enum mode mode, char *p)
+{
+	struct nvme_passthru_cmd64 c64 = {
+		.opcode = NVME_ADMIN_IDENTIFY,
+		.addr = (uintptr_t)p,
+		.data_len = ID_LEN,
+		.cdw10 = NVME_ID_CNS_CTRL,
+	};
+	struct nvme_passthru_cmd c = {
+		.opcode = NVME_ADMIN_IDENTIFY,
+		.addr = (uintptr_t)p,
+		.data_len = ID_LEN,
+		.cdw10 = NVME_ID_CNS_CTRL,
+	};
+	int rc;
+
+	switch (mode) {
+	case M_IOCTL:
+		rc = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c);
+		break;
+	case M_IOCTL64:
+		rc = ioctl(fd, NVME_IOCTL_ADMIN64_CMD, &c64);
+		break;
+	default:
+		return cli_usage_error("-l is for I/O commands");
+	}
+	if (rc < 0)
+		return fail_errno(errno, mode == M_IOCTL64 ? "NVME_IOCTL_ADMIN64_CMD Identify Controller" :
+				  "NVME_IOCTL_ADMIN_CMD Identify Controller");
+	if (rc > 0)
+		return fail_status(rc, "Identify Controller");
+	return 0;
+}
+
+static int cmd_id_ctrl(int argc, char **argv)
+{
+	char sn[21], mn[41];
+	struct opts o;
+	struct buf b;
+	int fd, out, rc;
+
+	rc = get_opts(argc, argv, false, &o);
+	if (rc)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if (argc != 4)
+		return cli_usage_error("id-ctrl takes CTRLDEV BUFDEV BUFOFF OUTFILE");
+	rc = buf_get(&b, argv[1], argv[2], ID_LEN);
+	if (rc)
+		return rc;
+	/* Stale bytes must not pass for an answer. */
+	memset(b.p, 0xa5, ID_LEN);
+	fd = open(argv[0], O_RDONLY);
+	if (fd < 0) {
+		char what[300];
+
+		snprintf(what, sizeof(what), "open %s", argv[0]);
+		rc = fail_errno(errno, what);
+		goto out;
+	}
+	rc = identify(fd, o.mode, b.p);
+	close(fd);
+	if (rc)
+		goto out;
+	id_string(sn, b.p + 4, 20);
+	id_string(mn, b.p + 24, 40);
+	printf("sn=%s\nmn=%s\n", sn, mn);
+	if (strcmp(argv[3], "-")) {
+		out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (out < 0 || write(out, b.p, ID_LEN) != ID_LEN) {
+			rc = cli_error("%s: %s", argv[3], strerror(errno));
+			if (out >= 0)
+				close(out);
+			goto out;
+		}
+		if (close(out)) {
+			rc = cli_error("%s: %s", argv[3], strerror(errno));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_put(&b);
+	return rc;
+}
+
+/* ---------------------------------------------------------- read/write */
+
+/* One Read or Write of @len bytes at namespace byte offset @off. */
+static int rw_ioctl(int fd, enum mode mode, bool write, __u32 nsid, uint64_t lbasize,
+		    char *p, uint64_t off, uint64_t len)
+{
+	__u8 opc = write ? NVME_CMD_WRITE : NVME_CMD_READ;
+	uint64_t slba = off / lbasize;
+	__u32 nlb0 = len / lbasize - 1;		/* 0's based */
+	const char *name;
+	int rc;
+
+	if (mode == M_LEGACY) {
+		struct nvme_user_io io = {
+			.opcode = opc,
+			.nblocks = nlb0,
+			.addr = (uintptr_t)p,
+			.slba = slba,
+		};
+
+		name = "NVME_IOCTL_SUBMIT_IO";
+		rc = ioctl(fd, NVME_IOCTL_SUBMIT_IO, &io);
+	} else if (mode == M_IOCTL64) {
+		struct nvme_passthru_cmd64 c = {
+			.opcode = opc,
+			.nsid = nsid,
+			.addr = (uintptr_t)p,
+			.data_len = len,
+			.cdw10 = slba & 0xffffffff,
+			.cdw11 = slba >> 32,
+			.cdw12 = nlb0,
+		};
+
+		name = "NVME_IOCTL_IO64_CMD";
+		rc = ioctl(fd, NVME_IOCTL_IO64_CMD, &c);
+	} else {
+		struct nvme_passthru_cmd c = {
+			.opcode = opc,
+			.nsid = nsid,
+			.addr = (uintptr_t)p,
+			.data_len = len,
+			.cdw10 = slba & 0xffffffff,
+			.cdw11 = slba >> 32,
+			.cdw12 = nlb0,
+		};
+
+		name = "NVME_IOCTL_IO_CMD";
+		rc = ioctl(fd, NVME_IOCTL_IO_CMD, &c);
+	}
+	if (rc < 0) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "%s %s of %" PRIu64 " bytes at offset 0x%" PRIx64,
+			 name, write ? "Write" : "Read", len, off);
+		return fail_errno(errno, what);
+	}
+	if (rc > 0)
+		return fail_status(rc, write ? "Write" : "Read");
+	return 0;
+}
+
+static int cmd_rw(int argc, char **argv, bool write)
+{
+	static const char *const mode_names[] = {
+		[M_IOCTL] = "NVME_IOCTL_IO_CMD", [M_IOCTL64] = "NVME_IOCTL_IO64_CMD",
+		[M_LEGACY] = "NVME_IOCTL_SUBMIT_IO",
+	};
+	uint64_t nsoff, len, seed, i, first;
+	struct opts o;
+	struct stat st;
+	struct buf b;
+	size_t bad;
+	int fd, rc, nsid;
+
+	rc = get_opts(argc, argv, true, &o);
+	if (rc)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if (argc != 6)
+		return cli_usage_error("%s takes NSDEV BUFDEV BUFOFF NSOFF LEN SEED",
+				       write ? "write" : "read");
+	rc = cli_get_num("NSOFF", argv[3], &nsoff);
+	if (!rc)
+		rc = cli_get_num("LEN", argv[4], &len);
+	if (!rc)
+		rc = cli_get_num("SEED", argv[5], &seed);
+	if (rc)
+		return rc;
+	if (!len || len % o.chunk || len > (1ULL << 32) || nsoff > INT64_MAX - len)
+		return cli_usage_error("LEN must be a non-zero multiple of CHUNK (%" PRIu64 "), at most 4G",
+				       o.chunk);
+
+	fd = open(argv[0], write ? O_RDWR : O_RDONLY);
+	if (fd < 0) {
+		char what[300];
+
+		snprintf(what, sizeof(what), "open %s", argv[0]);
+		return fail_errno(errno, what);
+	}
+	if (!o.lbasize) {
+		int ss;
+
+		o.lbasize = 512;
+		if (!fstat(fd, &st) && S_ISBLK(st.st_mode)) {
+			if (ioctl(fd, BLKSSZGET, &ss)) {
+				rc = fail_errno(errno, "BLKSSZGET");
+				close(fd);
+				return rc;
+			}
+			o.lbasize = ss;
+		}
+	}
+	if (nsoff % o.lbasize || o.chunk % o.lbasize) {
+		close(fd);
+		return cli_usage_error("NSOFF and CHUNK must be multiples of the block size %" PRIu64,
+				       o.lbasize);
+	}
+	nsid = ioctl(fd, NVME_IOCTL_ID);
+	if (nsid < 0) {
+		rc = fail_errno(errno, "NVME_IOCTL_ID");
+		close(fd);
+		return rc;
+	}
+	rc = buf_get(&b, argv[1], argv[2], len);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	if (write)
+		pattern_fill(b.p, nsoff, len, seed);
+	else
+		memset(b.p, 0, len);
+	daxdev_barrier();
+
+	for (i = 0, rc = 0; !rc && i < len; i += o.chunk)
+		rc = rw_ioctl(fd, o.mode, write, nsid, o.lbasize, b.p + i,
+			      nsoff + i, o.chunk);
+	if (!rc && !write) {
+		bad = pattern_check(b.p, nsoff, len, seed, &first);
+		if (bad) {
+			printf("mismatch: first bad offset 0x%" PRIx64 ", %zu bad words\n", first, bad);
+			rc = cli_error("the data read is not the pattern %" PRIu64, seed);
+		}
+	}
+	if (!rc)
+		printf("ok: %s nsid %d, %" PRIu64 " bytes at namespace offset 0x%" PRIx64
+		       " in %" PRIu64 "-byte commands, buffer %s\n",
+		       mode_names[o.mode], nsid, len, nsoff, o.chunk,
+		       b.anon ? "anonymous" : argv[1]);
+	buf_put(&b);
+	close(fd);
+	return rc;
+}
+
+static int cmd_write(int argc, char **argv)
+{
+	return cmd_rw(argc, argv, true);
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	return cmd_rw(argc, argv, false);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct cli_cmd cmds[] = {
+		{ "id-ctrl", cmd_id_ctrl },
+		{ "write", cmd_write },
+		{ "read", cmd_read },
+	};
+
+	cli_prog = "nvme_passthru";
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cli_want_help(argc, argv)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	return cli_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
+}

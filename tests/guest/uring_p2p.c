@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uring_p2p - io_uring (liburing) O_DIRECT I/O between an NVMe namespace and
+ * buffers in a /dev/daxX.Y mapping of BAR memory, as the consumers suite
+ * (tests/consumers/uring.sh) runs it in the QEMU guest.
+ *
+ * What it proves:
+ *  - IORING_OP_WRITE/READ (and WRITEV/READV with -v) accept buffers in the
+ *    mapping: device-dax gives the BAR struct pages (MEMORY_DEVICE_GENERIC),
+ *    so the block layer pins them like RAM and the NVMe controller DMAs
+ *    straight to and from the BAR. Several requests are in flight at once
+ *    (-q), each checked for a full-length completion; the data is the
+ *    pattern of tools/daxmap/lib/pattern.h, checked here and by the host in
+ *    the NVMe image and in the file behind the BAR.
+ *  - What io_uring_register_buffers() does with the mapping ("fixed"), which
+ *    depends on the kernel:
+ *      6.1: io_pin_pages() (io_uring/rsrc.c) pins the pages with
+ *           pin_user_pages(FOLL_WRITE | FOLL_LONGTERM), which succeeds
+ *           (vma_is_fsdax() in check_vma_flags() is false for the device-dax
+ *           character device, and ZONE_DEVICE pages are long-term
+ *           pinnable), then walks the VMAs: "don't support file backed
+ *           memory" - any VMA with a vm_file that is neither shmem nor
+ *           hugetlbfs makes it unpin everything and return -EOPNOTSUPP. A
+ *           device-dax mapping has vm_file /dev/daxX.Y: refused.
+ *      6.5 and later (here 6.12): that VMA walk is gone ("io_uring: rsrc:
+ *           delegate VMA file-backed check to GUP"); io_pin_pages()
+ *           (io_uring/memmap.c) calls pin_user_pages_fast(FOLL_WRITE |
+ *           FOLL_LONGTERM) and GUP decides. GUP refuses long-term writable
+ *           pins of file mappings that need dirty tracking
+ *           (writable_file_mapping_allowed() -> vma_needs_dirty_tracking()
+ *           in check_vma_flags(), gup_fast_folio_allowed() on the fast
+ *           path), but device-dax's vm_ops have no page_mkwrite/pfn_mkwrite
+ *           and its inode's backing_dev_info cannot write back, so the pin
+ *           is allowed: registered, and READ_FIXED/WRITE_FIXED work.
+ *    Refused, it checks that nothing changed: the mapping still holds what
+ *    was there, no buffer is registered (unregister says ENXIO), and plain
+ *    READ/WRITE on the same ring do the same I/O the fixed ones would have.
+ *    Either way the NVMe image and the BAR end up with the same data, so
+ *    the host checks do not depend on the kernel.
+ *
+ *  - NVMe passthrough through io_uring ("nvme-*"): IORING_OP_URING_CMD
+ *    with NVME_URING_CMD_ADMIN (Identify Controller) on /dev/nvmeX and
+ *    NVME_URING_CMD_IO (Read, Write) on /dev/ngXnY, data buffer (struct
+ *    nvme_uring_cmd.addr) in the mapping, several commands in flight. The
+ *    ring needs IORING_SETUP_SQE128 | IORING_SETUP_CQE32 (the command lives
+ *    in the SQE, the 64-bit result in the CQE): without them the driver's
+ *    nvme_uring_cmd_checks() says EOPNOTSUPP. With -F the commands use the
+ *    mapping registered as a fixed buffer (IORING_URING_CMD_FIXED, where
+ *    the kernel registers it; the same commands unregistered where it
+ *    refuses). The same ioctls without io_uring are nvme_passthru's.
+ *
+ * Pattern offsets are NVMe byte offsets: the words the host finds at offset
+ * X of the image are the words of pattern offset X, wherever they went
+ * through in the mapping.
+ *
+ * Exit status: 0 ok, 1 failure, 2 usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <liburing.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <linux/nvme_ioctl.h>
+
+#include "pattern.h"
+#include "cli.h"
+#include "daxdev.h"
+#include "numparse.h"
+
+#define DEF_DEPTH	16
+#define DEF_CHUNK	(128u << 10)
+#define MAX_DEPTH	64
+#define VEC_SEGS	4
+
+static const char usage_text[] =
+"usage: uring_p2p COMMAND [OPTIONS] ARGS...\n"
+"\n"
+"  write [-v] [-q DEPTH] [-c CHUNK] DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED\n"
+"        fill [DAXOFF, DAXOFF+LEN) of the mapping with the pattern SEED (at\n"
+"        pattern offsets BLKOFF...), then write it to BLKDEV at BLKOFF with\n"
+"        IORING_OP_WRITE (-v: IORING_OP_WRITEV, 4 iovecs per request),\n"
+"        O_DIRECT, CHUNK bytes per request, up to DEPTH in flight\n"
+"  read [-v] [-q DEPTH] [-c CHUNK] DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED\n"
+"        zero the mapping range, read BLKDEV at BLKOFF into it with\n"
+"        IORING_OP_READ (-v: READV), then check it holds the pattern SEED\n"
+"  fixed [-q DEPTH] [-c CHUNK] DAXDEV DAXOFF BLKDEV BLKOFF LEN WSEED RSEED\n"
+"        register the mapping range as one fixed buffer\n"
+"        (io_uring_register_buffers); print \"register=ok\" or\n"
+"        \"register=refused error=ENAME\". Then the first half of the range\n"
+"        (pattern WSEED) is written to BLKOFF and the second half read from\n"
+"        BLKOFF+LEN/2 and checked (pattern RSEED): with WRITE_FIXED and\n"
+"        READ_FIXED if registered, else (after checking that the refusal\n"
+"        changed nothing: \"unchanged=ok\") with plain WRITE and READ\n"
+"  nvme-id-ctrl CTRLDEV DAXDEV DAXOFF OUTFILE\n"
+"        Identify Controller (NVME_URING_CMD_ADMIN on /dev/nvmeX) into the\n"
+"        mapping; save its 4096 bytes in OUTFILE; print sn= and mn=\n"
+"  nvme-write [-F] [-q DEPTH] [-c CHUNK] [-s LBASIZE] NGDEV DAXDEV DAXOFF NSOFF LEN SEED\n"
+"  nvme-read [-F] [-q DEPTH] [-c CHUNK] [-s LBASIZE] NGDEV DAXDEV DAXOFF NSOFF LEN SEED\n"
+"        write and read as above, as NVMe Write/Read commands\n"
+"        (NVME_URING_CMD_IO) on the namespace's generic device /dev/ngXnY\n"
+"        (LBASIZE default 512). -F: register the mapping range as fixed\n"
+"        buffer 0 and send the commands with IORING_URING_CMD_FIXED; prints\n"
+"        \"register=ok\" or, falling back to unregistered commands,\n"
+"        \"register=refused error=ENAME\"\n"
+"\n"
+"DAXDEV is a /dev/daxX.Y, BLKDEV a block device (opened O_DIRECT). Numbers\n"
+"are " PARSE_U64_FORMS ". DAXOFF, BLKOFF, LEN and CHUNK are multiples of\n"
+"4096 (O_DIRECT), LEN a multiple of CHUNK (of 2*CHUNK for fixed).\n"
+"Defaults: DEPTH 16, CHUNK 128K.\n"
+"Exit status: 0 ok, 1 failure, 2 usage error.\n";
+
+struct job {
+	struct daxdev dax;
+	struct daxmap map;
+	int fd;			/* the block device, O_DIRECT */
+	uint64_t blkoff, len;
+	unsigned int depth;
+	uint64_t chunk;
+	bool vec;
+	struct io_uring ring;
+	bool ring_ok;
+};
+
+static const char *ename(int err)
+{
+	const char *s = strerrorname_np(err);
+
+	return s ? s : "E?";
+}
+
+/*
+ * The options and the DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED... of a command
+ * (@nseeds seeds): parse, map, open, set up the ring. Return: 0 or the exit
+ * status after saying why not.
+ */
+static int setup(int argc, char **argv, bool allow_vec, int nseeds,
+		 struct job *j, uint64_t *daxoff, uint64_t *seeds)
+{
+	uint64_t v;
+	char err[DAXDEV_ERRLEN];
+	int c, rc, i;
+
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	j->dax.fd = -1;
+	j->depth = DEF_DEPTH;
+	j->chunk = DEF_CHUNK;
+	optind = 1;
+	while ((c = getopt(argc, argv, allow_vec ? "vq:c:" : "q:c:")) != -1) {
+		switch (c) {
+		case 'v':
+			j->vec = true;
+			break;
+		case 'q':
+			rc = cli_get_num("DEPTH", optarg, &v);
+			if (rc)
+				return rc;
+			if (!v || v > MAX_DEPTH)
+				return cli_usage_error("DEPTH must be 1..%d", MAX_DEPTH);
+			j->depth = v;
+			break;
+		case 'c':
+			rc = cli_get_num("CHUNK", optarg, &v);
+			if (rc)
+				return rc;
+			if (!v || v % 4096 || v > (1u << 30))
+				return cli_usage_error("CHUNK must be a non-zero multiple of 4096, at most 1G");
+			j->chunk = v;
+			break;
+		default:
+			return cli_usage_error("%s: bad option", argv[0]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 5 + nseeds)
+		return cli_usage_error("wrong number of arguments");
+	rc = cli_get_num("DAXOFF", argv[1], daxoff);
+	if (!rc)
+		rc = cli_get_num("BLKOFF", argv[3], &j->blkoff);
+	if (!rc)
+		rc = cli_get_num("LEN", argv[4], &j->len);
+	for (i = 0; !rc && i < nseeds; i++)
+		rc = cli_get_num("SEED", argv[5 + i], &seeds[i]);
+	if (rc)
+		return rc;
+	if (*daxoff % 4096 || j->blkoff % 4096 || !j->len ||
+	    j->len % (j->chunk * (nseeds > 1 ? 2 : 1)))
+		return cli_usage_error("DAXOFF and BLKOFF must be multiples of 4096, LEN a non-zero multiple of %s",
+				       nseeds > 1 ? "2*CHUNK" : "CHUNK");
+	if (*daxoff > INT64_MAX || j->len > INT64_MAX - *daxoff ||
+	    j->blkoff > INT64_MAX - j->len)
+		return cli_usage_error("offset+LEN too large");
+
+	if (daxdev_open(&j->dax, argv[0], err))
+		return cli_error("%s", err);
+	if (daxdev_map(&j->dax, *daxoff, j->len, &j->map, err)) {
+		daxdev_close(&j->dax);
+		return cli_error("%s", err);
+	}
+	j->fd = open(argv[2], O_RDWR | O_DIRECT);
+	if (j->fd < 0) {
+		rc = cli_error("open %s O_DIRECT: %s", argv[2], strerror(errno));
+		goto fail;
+	}
+	rc = io_uring_queue_init(j->depth, &j->ring, 0);
+	if (rc < 0) {
+		rc = cli_error("io_uring_queue_init(%u): %s", j->depth, strerror(-rc));
+		goto fail;
+	}
+	j->ring_ok = true;
+	return 0;
+fail:
+	if (j->fd >= 0)
+		close(j->fd);
+	daxdev_unmap(&j->map);
+	daxdev_close(&j->dax);
+	return rc;
+}
+
+static void teardown(struct job *j)
+{
+	if (j->ring_ok)
+		io_uring_queue_exit(&j->ring);
+	close(j->fd);
+	daxdev_unmap(&j->map);
+	daxdev_close(&j->dax);
+}
+
+enum op { OP_PLAIN, OP_VEC, OP_FIXED };
+
+/* Put a request for chunk @i of [@buf, @buf + @len) on @sqe. */
+static void prep(struct job *j, struct io_uring_sqe *sqe, bool write, enum op op,
+		 char *buf, uint64_t blkoff, uint64_t i, struct iovec *iov)
+{
+	char *p = buf + i * j->chunk;
+	uint64_t off = blkoff + i * j->chunk;
+	unsigned int s;
+
+	switch (op) {
+	case OP_VEC:
+		for (s = 0; s < VEC_SEGS; s++) {
+			iov[s].iov_base = p + s * (j->chunk / VEC_SEGS);
+			iov[s].iov_len = j->chunk / VEC_SEGS;
+		}
+		if (write)
+			io_uring_prep_writev(sqe, j->fd, iov, VEC_SEGS, off);
+		else
+			io_uring_prep_readv(sqe, j->fd, iov, VEC_SEGS, off);
+		break;
+	case OP_FIXED:
+		if (write)
+			io_uring_prep_write_fixed(sqe, j->fd, p, j->chunk, off, 0);
+		else
+			io_uring_prep_read_fixed(sqe, j->fd, p, j->chunk, off, 0);
+		break;
+	case OP_PLAIN:
+		if (write)
+			io_uring_prep_write(sqe, j->fd, p, j->chunk, off);
+		else
+			io_uring_prep_read(sqe, j->fd, p, j->chunk, off);
+		break;
+	}
+	io_uring_sqe_set_data64(sqe, i);
+}
+
+/*
+ * Move @len bytes between the mapping at @buf and the block device at
+ * @blkoff, @j->chunk per request, up to @j->depth requests in flight, each
+ * required to complete in full. With OP_FIXED, @buf lies in fixed buffer 0.
+ * Return: 0 or -1 after saying why.
+ */
+static int do_io(struct job *j, bool write, enum op op, char *buf,
+		 uint64_t blkoff, uint64_t len)
+{
+	uint64_t nreq = len / j->chunk, sub = 0, done = 0, inflight_max = 0;
+	const char *name = op == OP_FIXED ? (write ? "WRITE_FIXED" : "READ_FIXED") :
+			   op == OP_VEC ? (write ? "WRITEV" : "READV") :
+			   (write ? "WRITE" : "READ");
+	struct io_uring_cqe *cqe;
+	struct iovec *iov;
+	int rc, ret = -1;
+
+	/* One iovec array per request: they must outlive its submission. */
+	iov = calloc(nreq * VEC_SEGS, sizeof(*iov));
+	if (!iov) {
+		cli_error("out of memory");
+		return -1;
+	}
+	while (done < nreq) {
+		unsigned int queued = 0;
+
+		while (sub < nreq && sub - done < j->depth) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&j->ring);
+
+			if (!sqe)
+				break;
+			prep(j, sqe, write, op, buf, blkoff, sub, iov + sub * VEC_SEGS);
+			sub++;
+			queued++;
+		}
+		if (sub - done > inflight_max)
+			inflight_max = sub - done;
+		if (queued) {
+			rc = io_uring_submit(&j->ring);
+			if (rc < 0) {
+				cli_error("io_uring_submit (%s): %s", name, strerror(-rc));
+				goto out;
+			}
+		}
+		/* Reap what is complete, waiting for at least one. */
+		rc = io_uring_wait_cqe(&j->ring, &cqe);
+		if (rc < 0) {
+			cli_error("io_uring_wait_cqe (%s): %s", name, strerror(-rc));
+			goto out;
+		}
+		do {
+			uint64_t idx = io_uring_cqe_get_data64(cqe);
+			int res = cqe->res;
+
+			io_uring_cqe_seen(&j->ring, cqe);
+			done++;
+			if (res < 0) {
+				cli_error("%s of %" PRIu64 " bytes at device offset 0x%" PRIx64 ": %s (%s)",
+					  name, j->chunk, blkoff + idx * j->chunk,
+					  strerror(-res), ename(-res));
+				goto out;
+			}
+			if ((uint64_t)res != j->chunk) {
+				cli_error("%s at device offset 0x%" PRIx64 ": %d of %" PRIu64 " bytes",
+					  name, blkoff + idx * j->chunk, res, j->chunk);
+				goto out;
+			}
+		} while (done < sub && !io_uring_peek_cqe(&j->ring, &cqe));
+	}
+	printf("%s: %" PRIu64 " requests of %" PRIu64 " bytes, up to %" PRIu64 " in flight\n",
+	       name, nreq, j->chunk, inflight_max);
+	ret = 0;
+out:
+	/*
+	 * On an error, requests may still be in flight: the ring's teardown
+	 * waits for them before the mapping goes.
+	 */
+	free(iov);
+	return ret;
+}
+
+static int check_pattern(const char *what, volatile char *p, uint64_t off,
+			 uint64_t len, uint64_t seed)
+{
+	uint64_t first;
+	size_t bad = pattern_check(p, off, len, seed, &first);
+
+	if (!bad)
+		return 0;
+	cli_error("%s: mismatch: first bad pattern offset 0x%" PRIx64 ", %zu bad words",
+		  what, first, bad);
+	return -1;
+}
+
+/* Zero with whole 64-bit stores (device memory). */
+static void zero_words(volatile char *p, uint64_t len)
+{
+	volatile uint64_t *w = (volatile uint64_t *)p;
+	uint64_t i;
+
+	for (i = 0; i < len / 8; i++)
+		w[i] = 0;
+}
+
+static bool all_zero(volatile char *p, uint64_t len)
+{
+	volatile uint64_t *w = (volatile uint64_t *)p;
+	uint64_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+static int cmd_rw(int argc, char **argv, bool write)
+{
+	uint64_t daxoff, seed;
+	struct job j;
+	int rc;
+
+	rc = setup(argc, argv, true, 1, &j, &daxoff, &seed);
+	if (rc)
+		return rc;
+	if (write)
+		pattern_fill(j.map.p, j.blkoff, j.len, seed);
+	else
+		zero_words(j.map.p, j.len);
+	daxdev_barrier();
+	rc = do_io(&j, write, j.vec ? OP_VEC : OP_PLAIN, (char *)j.map.p, j.blkoff, j.len);
+	if (!rc && !write)
+		rc = check_pattern("read data in the mapping", j.map.p, j.blkoff, j.len, seed);
+	if (!rc)
+		printf("ok: %s %" PRIu64 " bytes, dax offset 0x%" PRIx64 " %s device offset 0x%" PRIx64 "\n",
+		       write ? "wrote" : "read", j.len, daxoff, write ? "->" : "<-", j.blkoff);
+	teardown(&j);
+	return rc ? CLI_EXIT_FAIL : 0;
+}
+
+static int cmd_write(int argc, char **argv)
+{
+	return cmd_rw(argc, argv, true);
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	return cmd_rw(argc, argv, false);
+}
+
+static int cmd_fixed(int argc, char **argv)
+{
+	uint64_t daxoff, seeds[2], half;
+	struct iovec iov;
+	struct job j;
+	enum op op = OP_FIXED;
+	char *wbuf, *rbuf;
+	int rc, ret = CLI_EXIT_FAIL;
+
+	rc = setup(argc, argv, false, 2, &j, &daxoff, seeds);
+	if (rc)
+		return rc;
+	half = j.len / 2;
+	wbuf = (char *)j.map.p;
+	rbuf = wbuf + half;
+	pattern_fill(wbuf, j.blkoff, half, seeds[0]);
+	zero_words(rbuf, half);
+	daxdev_barrier();
+
+	iov.iov_base = (void *)j.map.p;
+	iov.iov_len = j.len;
+	rc = io_uring_register_buffers(&j.ring, &iov, 1);
+	if (!rc) {
+		printf("register=ok\n");
+	} else {
+		printf("register=refused error=%s\n", ename(-rc));
+		fprintf(stderr, "uring_p2p: io_uring_register_buffers(%p, %" PRIu64 "): %s\n",
+			iov.iov_base, j.len, strerror(-rc));
+		/*
+		 * Nothing may have changed: the data in the mapping is as it
+		 * was, no buffer table exists, the ring still works.
+		 */
+		if (check_pattern("mapping after the refused registration", wbuf,
+				  j.blkoff, half, seeds[0]) ||
+		    !all_zero(rbuf, half)) {
+			cli_error("the refused registration changed the mapping");
+			goto out;
+		}
+		rc = io_uring_unregister_buffers(&j.ring);
+		if (rc != -ENXIO) {
+			cli_error("io_uring_unregister_buffers after the refusal: %s, want ENXIO (nothing registered)",
+				  rc ? ename(-rc) : "success");
+			goto out;
+		}
+		printf("unchanged=ok\n");
+		op = OP_PLAIN;
+	}
+	if (do_io(&j, true, op, wbuf, j.blkoff, half) ||
+	    do_io(&j, false, op, rbuf, j.blkoff + half, half) ||
+	    check_pattern("read data in the mapping", rbuf, j.blkoff + half, half, seeds[1]))
+		goto out;
+	if (op == OP_FIXED) {
+		rc = io_uring_unregister_buffers(&j.ring);
+		if (rc) {
+			cli_error("io_uring_unregister_buffers: %s", strerror(-rc));
+			goto out;
+		}
+	}
+	printf("%s=ok\n", op == OP_FIXED ? "fixed_io" : "plain_io");
+	ret = 0;
+out:
+	teardown(&j);
+	return ret;
+}
+
+/* ------------------------------------------------- NVMe through io_uring */
+
+#define ID_LEN			4096
+#define NVME_ADMIN_IDENTIFY	0x06
+#define NVME_ID_CNS_CTRL	0x01
+#define NVME_CMD_WRITE		0x01
+#define NVME_CMD_READ		0x02
+
+/*
+ * A ring for IORING_OP_URING_CMD to NVMe: 128-byte SQEs hold struct
+ * nvme_uring_cmd, 32-byte CQEs the 64-bit result.
+ */
+static int nvme_ring_init(struct io_uring *ring, unsigned int depth)
+{
+	struct io_uring_params p = {
+		.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32,
+	};
+	int rc = io_uring_queue_init_params(depth, ring, &p);
+
+	if (rc < 0) {
+		printf("error=%s\n", ename(-rc));
+		return cli_error("io_uring_queue_init_params(SQE128 | CQE32): %s", strerror(-rc));
+	}
+	return 0;
+}
+
+static void prep_nvme_cmd(struct io_uring_sqe *sqe, int fd, __u32 op,
+			  const struct nvme_uring_cmd *cmd, __u64 data)
+{
+	memset(sqe, 0, 2 * sizeof(*sqe));	/* one 128-byte SQE */
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = op;
+	memcpy(sqe->cmd, cmd, sizeof(*cmd));
+	io_uring_sqe_set_data64(sqe, data);
+}
+
+/*
+ * A URING_CMD's completion: res < 0 an errno, > 0 the NVMe status. Says
+ * what went wrong ("error=ENAME" or "nvme_status=0x..." on stdout). Return:
+ * 0 or -1.
+ */
+static int nvme_res(int res, const char *what)
+{
+	if (res < 0) {
+		printf("error=%s\n", ename(-res));
+		cli_error("%s: %s", what, strerror(-res));
+		return -1;
+	}
+	if (res > 0) {
+		printf("nvme_status=0x%x\n", res);
+		cli_error("%s: NVMe status 0x%x", what, res);
+		return -1;
+	}
+	return 0;
+}
+
+/* @len bytes of an Identify string field, trailing blanks removed. */
+static void id_string(char *dst, const volatile char *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		dst[i] = src[i];
+	dst[len] = '\0';
+	while (len && (dst[len - 1] == ' ' || dst[len - 1] == '\0'))
+		dst[--len] = '\0';
+}
+
+static int cmd_nvme_id_ctrl(int argc, char **argv)
+{
+	char err[DAXDEV_ERRLEN], sn[21], mn[41], idbuf[ID_LEN];
+	struct nvme_uring_cmd c = {
+		.opcode = NVME_ADMIN_IDENTIFY,
+		.data_len = ID_LEN,
+		.cdw10 = NVME_ID_CNS_CTRL,
+	};
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	struct daxdev d;
+	struct daxmap m;
+	uint64_t off;
+	int fd, out, rc, ret = CLI_EXIT_FAIL;
+
+	if (argc != 5)
+		return cli_usage_error("nvme-id-ctrl takes CTRLDEV DAXDEV DAXOFF OUTFILE");
+	rc = cli_get_num("DAXOFF", argv[3], &off);
+	if (rc)
+		return rc;
+	if (off % 4096)
+		return cli_usage_error("DAXOFF must be a multiple of 4096");
+	if (daxdev_open(&d, argv[2], err))
+		return cli_error("%s", err);
+	if (daxdev_map(&d, off, ID_LEN, &m, err)) {
+		daxdev_close(&d);
+		return cli_error("%s", err);
+	}
+	/* Stale bytes must not pass for an answer. */
+	memset((void *)m.p, 0xa5, ID_LEN);
+	fd = open(argv[1], O_RDONLY);
+	if (fd < 0) {
+		printf("error=%s\n", ename(errno));
+		cli_error("open %s: %s", argv[1], strerror(errno));
+		goto unmap;
+	}
+	if (nvme_ring_init(&ring, 1))
+		goto close_fd;
+	c.addr = (uintptr_t)m.p;
+	sqe = io_uring_get_sqe(&ring);
+	if (!sqe) {
+		cli_error("no SQE");
+		goto exit_ring;
+	}
+	prep_nvme_cmd(sqe, fd, NVME_URING_CMD_ADMIN, &c, 0);
+	rc = io_uring_submit_and_wait(&ring, 1);
+	if (rc >= 0)
+		rc = io_uring_wait_cqe(&ring, &cqe);
+	if (rc < 0) {
+		printf("error=%s\n", ename(-rc));
+		cli_error("io_uring_submit_and_wait: %s", strerror(-rc));
+		goto exit_ring;
+	}
+	rc = cqe->res;
+	io_uring_cqe_seen(&ring, cqe);
+	if (nvme_res(rc, "URING_CMD NVME_URING_CMD_ADMIN Identify Controller"))
+		goto exit_ring;
+	id_string(sn, m.p + 4, 20);
+	id_string(mn, m.p + 24, 40);
+	printf("sn=%s\nmn=%s\n", sn, mn);
+	memcpy(idbuf, (const void *)m.p, ID_LEN);
+	out = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (out < 0 || write(out, idbuf, ID_LEN) != ID_LEN || close(out)) {
+		cli_error("%s: %s", argv[4], strerror(errno));
+		goto exit_ring;
+	}
+	ret = 0;
+exit_ring:
+	io_uring_queue_exit(&ring);
+close_fd:
+	close(fd);
+unmap:
+	daxdev_unmap(&m);
+	daxdev_close(&d);
+	return ret;
+}
+
+static int cmd_nvme_rw(int argc, char **argv, bool write)
+{
+	uint64_t v, lbasize = 512, chunk = DEF_CHUNK, daxoff, nsoff, len, seed;
+	uint64_t nreq, sub = 0, done = 0, inflight_max = 0;
+	unsigned int depth = DEF_DEPTH;
+	char err[DAXDEV_ERRLEN];
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	struct daxdev d;
+	struct daxmap m;
+	int c, fd, rc, nsid, ret = CLI_EXIT_FAIL;
+	bool fixed = false;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "Fq:c:s:")) != -1) {
+		if (c == 'F') {
+			fixed = true;
+			continue;
+		}
+		rc = c == '?' ? cli_usage_error("%s: bad option", argv[0]) :
+		     cli_get_num(c == 'q' ? "DEPTH" : c == 'c' ? "CHUNK" : "LBASIZE", optarg, &v);
+		if (rc)
+			return rc;
+		if (c == 'q' && (!v || v > MAX_DEPTH))
+			return cli_usage_error("DEPTH must be 1..%d", MAX_DEPTH);
+		if (c == 'c' && (!v || v % 4096 || v > (16u << 20)))
+			return cli_usage_error("CHUNK must be a non-zero multiple of 4096, at most 16M");
+		if (c == 's' && (v < 512 || v > 65536 || (v & (v - 1))))
+			return cli_usage_error("LBASIZE must be a power of 2, 512..64K");
+		if (c == 'q')
+			depth = v;
+		else if (c == 'c')
+			chunk = v;
+		else
+			lbasize = v;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 6)
+		return cli_usage_error("takes NGDEV DAXDEV DAXOFF NSOFF LEN SEED");
+	rc = cli_get_num("DAXOFF", argv[2], &daxoff);
+	if (!rc)
+		rc = cli_get_num("NSOFF", argv[3], &nsoff);
+	if (!rc)
+		rc = cli_get_num("LEN", argv[4], &len);
+	if (!rc)
+		rc = cli_get_num("SEED", argv[5], &seed);
+	if (rc)
+		return rc;
+	if (daxoff % 4096 || nsoff % lbasize || chunk % lbasize || !len || len % chunk ||
+	    daxoff > INT64_MAX - len || nsoff > INT64_MAX - len)
+		return cli_usage_error("DAXOFF must be a multiple of 4096, NSOFF and CHUNK of LBASIZE, LEN a non-zero multiple of CHUNK");
+	nreq = len / chunk;
+
+	if (daxdev_open(&d, argv[1], err))
+		return cli_error("%s", err);
+	if (daxdev_map(&d, daxoff, len, &m, err)) {
+		daxdev_close(&d);
+		return cli_error("%s", err);
+	}
+	if (write)
+		pattern_fill(m.p, nsoff, len, seed);
+	else
+		zero_words(m.p, len);
+	daxdev_barrier();
+	fd = open(argv[0], write ? O_RDWR : O_RDONLY);
+	if (fd < 0) {
+		printf("error=%s\n", ename(errno));
+		cli_error("open %s: %s", argv[0], strerror(errno));
+		goto unmap;
+	}
+	nsid = ioctl(fd, NVME_IOCTL_ID);
+	if (nsid < 0) {
+		printf("error=%s\n", ename(errno));
+		cli_error("NVME_IOCTL_ID on %s: %s", argv[0], strerror(errno));
+		goto close_fd;
+	}
+	if (nvme_ring_init(&ring, depth))
+		goto close_fd;
+	if (fixed) {
+		/* What io_uring_register_buffers() does: see fixed above. */
+		struct iovec iov = { .iov_base = (void *)m.p, .iov_len = len };
+
+		rc = io_uring_register_buffers(&ring, &iov, 1);
+		if (rc) {
+			printf("register=refused error=%s\n", ename(-rc));
+			fprintf(stderr, "uring_p2p: io_uring_register_buffers: %s; unregistered commands instead\n",
+				strerror(-rc));
+			fixed = false;
+		} else {
+			printf("register=ok\n");
+		}
+	}
+	while (done < nreq) {
+		while (sub < nreq && sub - done < depth) {
+			uint64_t slba = (nsoff + sub * chunk) / lbasize;
+			struct nvme_uring_cmd cmd = {
+				.opcode = write ? NVME_CMD_WRITE : NVME_CMD_READ,
+				.nsid = nsid,
+				.addr = (uintptr_t)(m.p + sub * chunk),
+				.data_len = chunk,
+				.cdw10 = slba & 0xffffffff,
+				.cdw11 = slba >> 32,
+				.cdw12 = chunk / lbasize - 1,	/* 0's based */
+			};
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+			if (!sqe)
+				break;
+			prep_nvme_cmd(sqe, fd, NVME_URING_CMD_IO, &cmd, sub);
+			if (fixed) {
+				/* cmd.addr then lies in fixed buffer 0. */
+				sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+				sqe->buf_index = 0;
+			}
+			sub++;
+		}
+		if (sub - done > inflight_max)
+			inflight_max = sub - done;
+		rc = io_uring_submit_and_wait(&ring, 1);
+		if (rc >= 0)
+			rc = io_uring_wait_cqe(&ring, &cqe);
+		if (rc < 0) {
+			printf("error=%s\n", ename(-rc));
+			cli_error("io_uring_submit_and_wait: %s", strerror(-rc));
+			goto exit_ring;
+		}
+		do {
+			uint64_t idx = io_uring_cqe_get_data64(cqe);
+			int res = cqe->res;
+			char what[128];
+
+			io_uring_cqe_seen(&ring, cqe);
+			done++;
+			snprintf(what, sizeof(what),
+				 "URING_CMD NVME_URING_CMD_IO %s of %" PRIu64 " bytes at offset 0x%" PRIx64,
+				 write ? "Write" : "Read", chunk, nsoff + idx * chunk);
+			if (nvme_res(res, what))
+				goto exit_ring;
+		} while (done < sub && !io_uring_peek_cqe(&ring, &cqe));
+	}
+	if (!write && check_pattern("read data in the mapping", m.p, nsoff, len, seed))
+		goto exit_ring;
+	printf("URING_CMD%s: %" PRIu64 " commands of %" PRIu64 " bytes, up to %" PRIu64 " in flight\n",
+	       fixed ? " (IORING_URING_CMD_FIXED)" : "", nreq, chunk, inflight_max);
+	printf("ok: %s nsid %d, %" PRIu64 " bytes, dax offset 0x%" PRIx64 " %s namespace offset 0x%" PRIx64 "\n",
+	       write ? "wrote" : "read", nsid, len, daxoff, write ? "->" : "<-", nsoff);
+	ret = 0;
+exit_ring:
+	io_uring_queue_exit(&ring);
+close_fd:
+	close(fd);
+unmap:
+	daxdev_unmap(&m);
+	daxdev_close(&d);
+	return ret;
+}
+
+static int cmd_nvme_write(int argc, char **argv)
+{
+	return cmd_nvme_rw(argc, argv, true);
+}
+
+static int cmd_nvme_read(int argc, char **argv)
+{
+	return cmd_nvme_rw(argc, argv, false);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct cli_cmd cmds[] = {
+		{ "write", cmd_write },
+		{ "read", cmd_read },
+		{ "fixed", cmd_fixed },
+		{ "nvme-id-ctrl", cmd_nvme_id_ctrl },
+		{ "nvme-write", cmd_nvme_write },
+		{ "nvme-read", cmd_nvme_read },
+	};
+
+	cli_prog = "uring_p2p";
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cli_want_help(argc, argv)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	return cli_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
+}
