@@ -14,15 +14,3 @@ FIO_J_URING="--name=uring --rw=randwrite --bs=64k --offset=$((FIO_URING_NVME / M
 FIO_J_AIO="--name=aio --rw=randwrite --bs=16k --offset=$((FIO_AIO_NVME / M))M --size=$((FIO_AIO_LEN / M))M --verify=crc32c"
 FIO_J_FIXED="--name=fixed --rw=randwrite --bs=64k --offset=$((FIO_FIXED_NVME / M))M --size=$((FIO_FIXED_LEN / M))M --verify=crc32c"
 FIO_J_CMD="--name=cmd --rw=randwrite --bs=64k --offset=$((FIO_CMD_NVME / M))M --size=$((FIO_CMD_LEN / M))M --verify=crc32c"
-
-# fixedbufs_refused KERNELRELEASE: true if io_uring refuses to register a
-# dax mapping as fixed buffers there. Before 6.5, io_uring_register's
-# buffer pinning turned away any file-backed VMA but hugetlbfs
-# (EOPNOTSUPP); from 6.5 it leaves that to GUP's FOLL_LONGTERM rules, which
-# allow device-dax.
-fixedbufs_refused() {
-	fr_maj=${1%%.*}
-	fr_min=${1#*.}
-	fr_min=${fr_min%%[!0-9]*}
-	[ "$fr_maj" -lt 6 ] || { [ "$fr_maj" = 6 ] && [ "$fr_min" -lt 5 ]; }
-}

@@ -14,7 +14,7 @@
 #    host finds the last block at offset 0 of dax0.3 and dax0.1 in bar.img.
 # 4. io_uring fixed buffers (fio --fixedbufs) in the mapping: refused with
 #    EOPNOTSUPP before 6.5, where io_uring turns away file-backed memory;
-#    accepted from 6.5 on (see fio-jobs.sh: fixedbufs_refused).
+#    accepted from 6.5 on (kernel.sh: uring_registers_dax).
 . ./fio-jobs.sh
 
 # fio_ok DESC ARGS...: fio ARGS exits 0 with "err= 0" and, with a verify,
@@ -56,7 +56,7 @@ else
 fi
 
 # Fixed buffers: the answer depends on the kernel.
-if fixedbufs_refused "$(uname -r)"; then
+if ! uring_registers_dax; then
 	fio --ioengine=io_uring --fixedbufs=1 $FIO_NVME $HUGE $FIO_J_FIXED >/tmp/fio.out 2>&1
 	fo_rc=$?
 	if [ $fo_rc != 0 ] && grep -q 'func=io_queue_init, error=Operation not supported' /tmp/fio.out; then

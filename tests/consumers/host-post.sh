@@ -8,6 +8,7 @@
 set -u
 here=$(dirname "$0")
 . "$here/layout.sh"
+. "$here/kernel.sh"
 . "$here/../qemu/host-lib.sh"
 bar=$1/bar.img
 nvme=$1/nvme.img

@@ -7,7 +7,8 @@
 set -eu
 here=$(dirname "$0")
 . "$here/layout.sh"
-patcheck=${P2PDAX_BUILD:-$here/../../build}/tests/tools/patcheck
+. "$here/kernel.sh"
+. "$here/../qemu/host-lib.sh"
 bar=$1/bar.img
 nvme=$1/nvme.img
 nvme2=$1/nvme2.img

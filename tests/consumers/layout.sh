@@ -47,3 +47,38 @@ RDMA_XLEN=$((4 * M))
 RDMA_REMOTE_OFF=$RDMA_DAX;                 RDMA_REMOTE_SEED=71
 RDMA_LOCAL_OFF=$((RDMA_DAX + RDMA_XLEN));  RDMA_LOCAL_SEED=72
 RDMA_FREE_OFF=$((RDMA_DAX + 2 * RDMA_XLEN)); RDMA_FREE_LEN=$((RDMA_LEN - 2 * RDMA_XLEN))
+
+# io_uring (uring.sh): 2M pieces at the same offset X in dax0.2 (from
+# URING_DAX) and nvme2.img (from URING_NVME2); pattern offsets are nvme2.img
+# offsets, so the BAR copy is checked with base D2_OFF + URING_DAX -
+# URING_NVME2. W/WV: written from the mapping; R/RV: filled by the host,
+# read into the mapping; FX: fixed buffers (or, where the kernel refuses to
+# register the mapping, the same I/O with plain READ/WRITE): its first half
+# written with U_FXW_SEED, its second half read (filled with U_FXR_SEED).
+U_LEN=$((2 * M))
+U_W=0;             U_W_SEED=601		# IORING_OP_WRITE
+U_R=$((2 * M));    U_R_SEED=602		# IORING_OP_READ
+U_WV=$((4 * M));   U_WV_SEED=603	# IORING_OP_WRITEV
+U_RV=$((6 * M));   U_RV_SEED=604	# IORING_OP_READV
+U_FX=$((8 * M));   U_FX_LEN=$((4 * M)); U_FXW_SEED=605; U_FXR_SEED=606
+
+# passthrough (passthru.sh): dax0.2 offset PT_DAX + X <-> nvme2.img offset
+# PT_NVME2 + X. Identify Controller answers (4K each) at the start; 1M
+# pieces of Write (from the mapping) and Read (filled by the host) after it,
+# one pair per interface; P_NB: read by nobody into anonymous memory.
+# URING_CMD with fixed buffers moves the same data whether the kernel
+# registers the mapping or not (then the commands go unregistered).
+P_ID=0; P_ID64=4096; P_IDU=8192	# ADMIN_CMD, ADMIN64_CMD, URING_CMD
+P_LEN=$M
+P_W=$M;            P_W_SEED=701		# NVME_IOCTL_IO_CMD on nvmeXnY
+P_R=$((2 * M));    P_R_SEED=702
+P_W64=$((3 * M));  P_W64_SEED=703	# NVME_IOCTL_IO64_CMD on ngXnY
+P_R64=$((4 * M));  P_R64_SEED=704
+P_WL=$((5 * M));   P_WL_SEED=705	# NVME_IOCTL_SUBMIT_IO on nvmeXnY
+P_RL=$((6 * M));   P_RL_SEED=706
+P_WU=$((7 * M));   P_WU_SEED=707	# io_uring NVME_URING_CMD_IO on ngXnY
+P_RU=$((8 * M));   P_RU_SEED=708
+P_NB=$((9 * M));   P_NB_SEED=709	# nobody, anonymous buffer
+P_WUF=$((10 * M)); P_WUF_SEED=710	# NVME_URING_CMD_IO, IORING_URING_CMD_FIXED
+P_RUF=$((11 * M)); P_RUF_SEED=711	# (unregistered where the kernel refuses)
+P_END=$((12 * M))			# nothing written from here on

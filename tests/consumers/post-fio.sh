@@ -2,7 +2,8 @@
 # Sourced by host-post.sh: what fio.sh's jobs wrote, verified again by fio
 # itself (--verify_only: the same jobs, regenerating every block) in the
 # files behind the devices, on copies so that nothing here can write to
-# them; and the blocks fio read into the mappings, at buffer 0 of each.
+# them, from a directory of their own (fio leaves state files where it
+# runs); and the blocks fio read into the mappings, at buffer 0 of each.
 . "$here/fio-jobs.sh"
 
 fio_tmp=$(mktemp -d "${TMPDIR:-/tmp}/p2pdax-fio.XXXXXX")
@@ -11,7 +12,8 @@ fio_tmp=$(mktemp -d "${TMPDIR:-/tmp}/p2pdax-fio.XXXXXX")
 fio_verify() {
 	fv_desc=$1 fv_file=$2
 	shift 2
-	if fio --ioengine=psync --filename="$fv_file" --verify_only "$@" >"$fio_tmp/out" 2>&1 &&
+	if (cd "$fio_tmp" && fio --ioengine=psync --filename="$fv_file" --verify_only \
+		--verify_state_save=0 "$@") >"$fio_tmp/out" 2>&1 &&
 		grep -q 'err= 0' "$fio_tmp/out"; then
 		ok "$fv_desc"
 	else
@@ -26,8 +28,8 @@ dd if="$bar" of="$fio_tmp/dax0.0" bs=1M skip=$((D0_OFF / M)) count=$((D0_SIZE / 
 fio_verify "fio dev-dax: bar.img $(hx $D0_OFF)+$(hx $FIO_DAX_LEN) holds what fio wrote through dax0.0" \
 	"$fio_tmp/dax0.0" $FIO_J_DEVDAX
 # The check can fail: the same verify of the range fio did not write.
-if fio --ioengine=psync --filename="$fio_tmp/dax0.0" --offset=$FIO_DAX_LEN --verify_only \
-	$FIO_J_DEVDAX >"$fio_tmp/out" 2>&1; then
+if (cd "$fio_tmp" && fio --ioengine=psync --filename="$fio_tmp/dax0.0" --offset=$FIO_DAX_LEN \
+	--verify_only --verify_state_save=0 $FIO_J_DEVDAX) >"$fio_tmp/out" 2>&1; then
 	not_ok "fio --verify_only fails on dax0.0's unwritten half"
 	sed 's/^/# /' "$fio_tmp/out"
 else
@@ -43,7 +45,7 @@ fio_verify "fio libaio (buffers in dax0.1): nvme.img $(hx $FIO_AIO_NVME)+$(hx $F
 	"$fio_tmp/nvme.img" $FIO_J_AIO
 fio_verify "fio io_uring_cmd (buffers in dax0.3): nvme.img $(hx $FIO_CMD_NVME)+$(hx $FIO_CMD_LEN)" \
 	"$fio_tmp/nvme.img" $FIO_J_CMD
-if fixedbufs_refused "$P2PDAX_KVER"; then
+if ! uring_registers_dax "$P2PDAX_KVER"; then
 	t "fio io_uring --fixedbufs, refused on $P2PDAX_KVER: nvme.img $(hx $FIO_FIXED_NVME)+$(hx $FIO_FIXED_LEN) still zero" \
 		zero "$nvme" $FIO_FIXED_NVME $FIO_FIXED_LEN
 else
