@@ -54,11 +54,11 @@ r_active() { rdma link show rxe0/1 2>/dev/null | grep -q 'state ACTIVE'; }
 # prerequisite is missing (then the section is one SKIP).
 r_setup() {
 	if ! command -v rdma >/dev/null || [ ! -e /etc/libibverbs.d/rxe.driver ]; then
-		not_ok "rdma: soft-RoCE (rdma (iproute2) or libibverbs' rxe provider is not in the initramfs)"
+		skip "rdma: soft-RoCE" "rdma (iproute2) or libibverbs' rxe provider is not in the initramfs"
 		return 1
 	fi
 	if ! run modprobe rdma_rxe; then
-		not_ok "rdma: soft-RoCE (modprobe rdma_rxe failed: $(head -n 1 /tmp/run.out))"
+		skip "rdma: soft-RoCE" "modprobe rdma_rxe failed: $(head -n 1 /tmp/run.out)"
 		return 1
 	fi
 	# Not a dependency of rdma_rxe, but without a "crc32" shash it fails

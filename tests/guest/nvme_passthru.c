@@ -123,11 +123,30 @@ static int fail_status(int status, const char *what)
 	return cli_error("%s: NVMe status 0x%x", what, status);
 }
 
-static int buf_get(struct buf *b, const char *dev, const char *offs, uint64_t len)
+/*
+ * BUFOFF (@offs) of BUFDEV @dev, read before any device is opened so that a
+ * usage error is one whatever the devices: ignored (0) for "anon".
+ * Return: 0 or CLI_EXIT_USAGE after saying why.
+ */
+static int get_bufoff(const char *dev, const char *offs, uint64_t *off)
+{
+	int rc;
+
+	*off = 0;
+	if (!strcmp(dev, "anon"))
+		return 0;
+	rc = cli_get_num("BUFOFF", offs, off);
+	if (rc)
+		return rc;
+	if (*off % 4096)
+		return cli_usage_error("BUFOFF (%s) must be a multiple of 4096", offs);
+	return 0;
+}
+
+/* @len bytes at @off of BUFDEV @dev (get_bufoff()), or anonymous memory. */
+static int buf_get(struct buf *b, const char *dev, uint64_t off, uint64_t len)
 {
 	char err[DAXDEV_ERRLEN];
-	uint64_t off;
-	int rc;
 
 	memset(b, 0, sizeof(*b));
 	b->len = len;
@@ -139,11 +158,6 @@ static int buf_get(struct buf *b, const char *dev, const char *offs, uint64_t le
 			return fail_errno(errno, "mmap anonymous buffer");
 		return 0;
 	}
-	rc = cli_get_num("BUFOFF", offs, &off);
-	if (rc)
-		return rc;
-	if (off % 4096)
-		return cli_usage_error("BUFOFF (%s) must be a multiple of 4096", offs);
 	if (daxdev_open(&b->dax, dev, err)) {
 		printf("error=%s\n", ename(errno ? errno : EINVAL));
 		return cli_error("%s", err);
@@ -166,21 +180,30 @@ static void buf_put(struct buf *b)
 	daxdev_close(&b->dax);
 }
 
-/* The options of every command; -l only for I/O. Return: 0 or exit status. */
+/*
+ * The options of every command; -l, -s and -c only for I/O. getopt() says
+ * nothing itself (opterr 0, ":" first): one message here for an unknown
+ * option or a missing value. Return: 0 or exit status.
+ */
 static int get_opts(int argc, char **argv, bool io, struct opts *o)
 {
+	const char *cmd = argv[0];
+	bool m64 = false, legacy = false;
 	uint64_t v;
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));
 	o->chunk = DEF_CHUNK;
 	optind = 1;
-	while ((c = getopt(argc, argv, io ? "6ls:c:" : "6")) != -1) {
+	opterr = 0;
+	while ((c = getopt(argc, argv, io ? ":6ls:c:" : ":6")) != -1) {
 		switch (c) {
 		case '6':
+			m64 = true;
 			o->mode = M_IOCTL64;
 			break;
 		case 'l':
+			legacy = true;
 			o->mode = M_LEGACY;
 			break;
 		case 's':
@@ -189,20 +212,29 @@ static int get_opts(int argc, char **argv, bool io, struct opts *o)
 				return rc;
 			if (o->lbasize < 512 || o->lbasize > 65536 ||
 			    (o->lbasize & (o->lbasize - 1)))
-				return cli_usage_error("LBASIZE must be a power of 2, 512..64K");
+				return cli_usage_error("LBASIZE (%s) must be a power of 2, 512..64K",
+						       optarg);
 			break;
 		case 'c':
 			rc = cli_get_num("CHUNK", optarg, &v);
 			if (rc)
 				return rc;
 			if (!v || v % 4096 || v > (16u << 20))
-				return cli_usage_error("CHUNK must be a non-zero multiple of 4096, at most 16M");
+				return cli_usage_error("CHUNK (%s) must be a non-zero multiple of 4096, at most 16M",
+						       optarg);
 			o->chunk = v;
 			break;
+		case ':':
+			return cli_usage_error("%s: -%c needs a value", cmd, optopt);
 		default:
-			return cli_usage_error("%s: bad option", argv[0]);
+			/* "--name": without long options getopt() sees '-' first. */
+			if (optopt == '-' && optind < argc && !strncmp(argv[optind], "--", 2))
+				return cli_usage_error("%s: unknown option '%s'", cmd, argv[optind]);
+			return cli_usage_error("%s: unknown option '-%c'", cmd, optopt);
 		}
 	}
+	if (m64 && legacy)
+		return cli_usage_error("%s: -6 and -l exclude each other", cmd);
 	return 0;
 }
 
@@ -254,6 +286,7 @@ static int identify(int fd, enum mode mode, char *p)
 static int cmd_id_ctrl(int argc, char **argv)
 {
 	char sn[21], mn[41];
+	uint64_t bufoff;
 	struct opts o;
 	struct buf b;
 	int fd, out, rc;
@@ -265,7 +298,10 @@ static int cmd_id_ctrl(int argc, char **argv)
 	argv += optind;
 	if (argc != 4)
 		return cli_usage_error("id-ctrl takes CTRLDEV BUFDEV BUFOFF OUTFILE");
-	rc = buf_get(&b, argv[1], argv[2], ID_LEN);
+	rc = get_bufoff(argv[1], argv[2], &bufoff);
+	if (rc)
+		return rc;
+	rc = buf_get(&b, argv[1], bufoff, ID_LEN);
 	if (rc)
 		return rc;
 	/* Stale bytes must not pass for an answer. */
@@ -365,13 +401,25 @@ static int rw_ioctl(int fd, enum mode mode, bool write, __u32 nsid, uint64_t lba
 	return 0;
 }
 
+/* NSOFF and CHUNK in whole blocks of @lbasize. Return: 0 or CLI_EXIT_USAGE. */
+static int check_blocks(uint64_t nsoff, uint64_t chunk, uint64_t lbasize)
+{
+	if (nsoff % lbasize)
+		return cli_usage_error("NSOFF (0x%" PRIx64 ") must be a multiple of the block size %" PRIu64,
+				       nsoff, lbasize);
+	if (chunk % lbasize)
+		return cli_usage_error("CHUNK (0x%" PRIx64 ") must be a multiple of the block size %" PRIu64,
+				       chunk, lbasize);
+	return 0;
+}
+
 static int cmd_rw(int argc, char **argv, bool write)
 {
 	static const char *const mode_names[] = {
 		[M_IOCTL] = "NVME_IOCTL_IO_CMD", [M_IOCTL64] = "NVME_IOCTL_IO64_CMD",
 		[M_LEGACY] = "NVME_IOCTL_SUBMIT_IO",
 	};
-	uint64_t nsoff, len, seed, i, first;
+	uint64_t bufoff, nsoff, len, seed, i, first;
 	struct opts o;
 	struct stat st;
 	struct buf b;
@@ -386,16 +434,28 @@ static int cmd_rw(int argc, char **argv, bool write)
 	if (argc != 6)
 		return cli_usage_error("%s takes NSDEV BUFDEV BUFOFF NSOFF LEN SEED",
 				       write ? "write" : "read");
-	rc = cli_get_num("NSOFF", argv[3], &nsoff);
+	rc = get_bufoff(argv[1], argv[2], &bufoff);
+	if (!rc)
+		rc = cli_get_num("NSOFF", argv[3], &nsoff);
 	if (!rc)
 		rc = cli_get_num("LEN", argv[4], &len);
 	if (!rc)
 		rc = cli_get_num("SEED", argv[5], &seed);
 	if (rc)
 		return rc;
-	if (!len || len % o.chunk || len > (1ULL << 32) || nsoff > INT64_MAX - len)
-		return cli_usage_error("LEN must be a non-zero multiple of CHUNK (%" PRIu64 "), at most 4G",
-				       o.chunk);
+	if (!len)
+		return cli_usage_error("LEN must not be 0");
+	if (len % o.chunk)
+		return cli_usage_error("LEN (%s) must be a multiple of CHUNK (%" PRIu64 ")",
+				       argv[4], o.chunk);
+	if (len > (1ULL << 32))
+		return cli_usage_error("LEN (%s) is larger than 4G", argv[4]);
+	if (nsoff > INT64_MAX - len)
+		return cli_usage_error("NSOFF+LEN (%s+%s) is too large", argv[3], argv[4]);
+	/* Before any device is opened: the block size is -s's, or at least 512. */
+	rc = check_blocks(nsoff, o.chunk, o.lbasize ? o.lbasize : 512);
+	if (rc)
+		return rc;
 
 	fd = open(argv[0], write ? O_RDWR : O_RDONLY);
 	if (fd < 0) {
@@ -417,10 +477,10 @@ static int cmd_rw(int argc, char **argv, bool write)
 			o.lbasize = ss;
 		}
 	}
-	if (nsoff % o.lbasize || o.chunk % o.lbasize) {
+	rc = check_blocks(nsoff, o.chunk, o.lbasize);
+	if (rc) {
 		close(fd);
-		return cli_usage_error("NSOFF and CHUNK must be multiples of the block size %" PRIu64,
-				       o.lbasize);
+		return rc;
 	}
 	nsid = ioctl(fd, NVME_IOCTL_ID);
 	if (nsid < 0) {
@@ -428,7 +488,7 @@ static int cmd_rw(int argc, char **argv, bool write)
 		close(fd);
 		return rc;
 	}
-	rc = buf_get(&b, argv[1], argv[2], len);
+	rc = buf_get(&b, argv[1], bufoff, len);
 	if (rc) {
 		close(fd);
 		return rc;

@@ -115,9 +115,10 @@ static int get_range(const char *offs, const char *lens, uint64_t *off, uint64_t
 		return cli_usage_error("LEN (%s) is larger than one work request can move", lens);
 	if (*off > INT64_MAX - *len)
 		return cli_usage_error("OFF+LEN (%s+%s) is too large", offs, lens);
-	if (*off % PAGE || *len % PAGE)
-		return cli_usage_error("OFF (%s) and LEN (%s) must be multiples of %u",
-				       offs, lens, PAGE);
+	if (*off % PAGE)
+		return cli_usage_error("OFF (%s) must be a multiple of %u", offs, PAGE);
+	if (*len % PAGE)
+		return cli_usage_error("LEN (%s) must be a multiple of %u", lens, PAGE);
 	return 0;
 }
 
@@ -160,7 +161,9 @@ static struct ibv_context *open_ibdev(void)
 
 	list = ibv_get_device_list(&n);
 	if (!list) {
-		cli_error("ibv_get_device_list: %s", strerror(errno));
+		/* ENOSYS: no uverbs ABI in sysfs, the kernel has no RDMA at all. */
+		cli_error("no RDMA device: ibv_get_device_list: %s (is ib_uverbs loaded?)",
+			  strerror(errno));
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
@@ -470,8 +473,10 @@ static int run_xfer(int argc, char **argv, bool dax_is_remote)
 	mem = ram_alloc(len);
 	if (!mem)
 		return CLI_EXIT_FAIL;
-	if (open_and_map(argv[1], off, len, &d, &m))
-		return CLI_EXIT_FAIL;
+	if (open_and_map(argv[1], off, len, &d, &m)) {
+		rc = CLI_EXIT_FAIL;
+		goto out_free;
+	}
 	if (rdma_open(&r)) {
 		rc = CLI_EXIT_FAIL;
 		goto out_unmap;
@@ -512,6 +517,7 @@ out:
 out_unmap:
 	daxdev_unmap(&m);
 	daxdev_close(&d);
+out_free:
 	munmap(mem, len);
 	return rc;
 }
@@ -585,11 +591,14 @@ static int cmd_hold(int argc, char **argv)
 	mem = ram_alloc(len);
 	if (!mem)
 		return CLI_EXIT_FAIL;
-	if (open_and_map(argv[1], off, len, &d, &m))
+	if (open_and_map(argv[1], off, len, &d, &m)) {
+		munmap(mem, len);
 		return CLI_EXIT_FAIL;
+	}
 	if (rdma_open(&r)) {
 		daxdev_unmap(&m);
 		daxdev_close(&d);
+		munmap(mem, len);
 		return CLI_EXIT_FAIL;
 	}
 	rc = reg(&r, &dax, (void *)m.p, len, "dax mapping");

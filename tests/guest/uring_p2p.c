@@ -139,6 +139,21 @@ static const char *ename(int err)
 }
 
 /*
+ * getopt()'s '?' or ':' for command @cmd as one message (opterr is 0 and the
+ * option strings start with ':', so getopt() itself says nothing). Return:
+ * CLI_EXIT_USAGE.
+ */
+static int bad_option(const char *cmd, int c, int argc, char **argv)
+{
+	if (c == ':')
+		return cli_usage_error("%s: -%c needs a value", cmd, optopt);
+	/* "--name": getopt() without long options sees a '-' option first. */
+	if (optopt == '-' && optind < argc && !strncmp(argv[optind], "--", 2))
+		return cli_usage_error("%s: unknown option '%s'", cmd, argv[optind]);
+	return cli_usage_error("%s: unknown option '-%c'", cmd, optopt);
+}
+
+/*
  * The options and the DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED... of a command
  * (@nseeds seeds): parse, map, open, set up the ring. Return: 0 or the exit
  * status after saying why not.
@@ -146,6 +161,7 @@ static const char *ename(int err)
 static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 		 struct job *j, uint64_t *daxoff, uint64_t *seeds)
 {
+	const char *cmd = argv[0];
 	uint64_t v;
 	char err[DAXDEV_ERRLEN];
 	int c, rc, i;
@@ -156,7 +172,8 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 	j->depth = DEF_DEPTH;
 	j->chunk = DEF_CHUNK;
 	optind = 1;
-	while ((c = getopt(argc, argv, allow_vec ? "vq:c:" : "q:c:")) != -1) {
+	opterr = 0;
+	while ((c = getopt(argc, argv, allow_vec ? ":vq:c:" : ":q:c:")) != -1) {
 		switch (c) {
 		case 'v':
 			j->vec = true;
@@ -166,7 +183,7 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 			if (rc)
 				return rc;
 			if (!v || v > MAX_DEPTH)
-				return cli_usage_error("DEPTH must be 1..%d", MAX_DEPTH);
+				return cli_usage_error("DEPTH (%s) must be 1..%d", optarg, MAX_DEPTH);
 			j->depth = v;
 			break;
 		case 'c':
@@ -174,17 +191,19 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 			if (rc)
 				return rc;
 			if (!v || v % 4096 || v > (1u << 30))
-				return cli_usage_error("CHUNK must be a non-zero multiple of 4096, at most 1G");
+				return cli_usage_error("CHUNK (%s) must be a non-zero multiple of 4096, at most 1G",
+						       optarg);
 			j->chunk = v;
 			break;
 		default:
-			return cli_usage_error("%s: bad option", argv[0]);
+			return bad_option(cmd, c, argc, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 5 + nseeds)
-		return cli_usage_error("wrong number of arguments");
+		return cli_usage_error("%s takes DAXDEV DAXOFF BLKDEV BLKOFF LEN %s", cmd,
+				       nseeds > 1 ? "WSEED RSEED" : "SEED");
 	rc = cli_get_num("DAXOFF", argv[1], daxoff);
 	if (!rc)
 		rc = cli_get_num("BLKOFF", argv[3], &j->blkoff);
@@ -194,13 +213,19 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 		rc = cli_get_num("SEED", argv[5 + i], &seeds[i]);
 	if (rc)
 		return rc;
-	if (*daxoff % 4096 || j->blkoff % 4096 || !j->len ||
-	    j->len % (j->chunk * (nseeds > 1 ? 2 : 1)))
-		return cli_usage_error("DAXOFF and BLKOFF must be multiples of 4096, LEN a non-zero multiple of %s",
-				       nseeds > 1 ? "2*CHUNK" : "CHUNK");
-	if (*daxoff > INT64_MAX || j->len > INT64_MAX - *daxoff ||
-	    j->blkoff > INT64_MAX - j->len)
-		return cli_usage_error("offset+LEN too large");
+	if (*daxoff % 4096)
+		return cli_usage_error("DAXOFF (%s) must be a multiple of 4096", argv[1]);
+	if (j->blkoff % 4096)
+		return cli_usage_error("BLKOFF (%s) must be a multiple of 4096", argv[3]);
+	if (!j->len)
+		return cli_usage_error("LEN must not be 0");
+	if (j->len % (j->chunk * (nseeds > 1 ? 2 : 1)))
+		return cli_usage_error("LEN (%s) must be a multiple of %sCHUNK (%" PRIu64 ")",
+				       argv[4], nseeds > 1 ? "2*" : "", j->chunk);
+	if (*daxoff > INT64_MAX || j->len > INT64_MAX - *daxoff)
+		return cli_usage_error("DAXOFF+LEN (%s+%s) is too large", argv[1], argv[4]);
+	if (j->blkoff > INT64_MAX - j->len)
+		return cli_usage_error("BLKOFF+LEN (%s+%s) is too large", argv[3], argv[4]);
 
 	if (daxdev_open(&j->dax, argv[0], err))
 		return cli_error("%s", err);
@@ -557,6 +582,17 @@ static void id_string(char *dst, const volatile char *src, size_t len)
 		dst[--len] = '\0';
 }
 
+/* Whether the Identify buffer still holds only the 0xa5 put there before. */
+static bool id_untouched(const volatile char *p)
+{
+	size_t i;
+
+	for (i = 0; i < ID_LEN; i++)
+		if ((unsigned char)p[i] != 0xa5)
+			return false;
+	return true;
+}
+
 static int cmd_nvme_id_ctrl(int argc, char **argv)
 {
 	char err[DAXDEV_ERRLEN], sn[21], mn[41], idbuf[ID_LEN];
@@ -571,15 +607,23 @@ static int cmd_nvme_id_ctrl(int argc, char **argv)
 	struct daxdev d;
 	struct daxmap m;
 	uint64_t off;
-	int fd, out, rc, ret = CLI_EXIT_FAIL;
+	int opt, fd, out, rc, ret = CLI_EXIT_FAIL;
 
+	/* No options: getopt() only to refuse them (and take "--"). */
+	optind = 1;
+	opterr = 0;
+	opt = getopt(argc, argv, ":");
+	if (opt != -1)
+		return bad_option(argv[0], opt, argc, argv);
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc != 5)
 		return cli_usage_error("nvme-id-ctrl takes CTRLDEV DAXDEV DAXOFF OUTFILE");
 	rc = cli_get_num("DAXOFF", argv[3], &off);
 	if (rc)
 		return rc;
 	if (off % 4096)
-		return cli_usage_error("DAXOFF must be a multiple of 4096");
+		return cli_usage_error("DAXOFF (%s) must be a multiple of 4096", argv[3]);
 	if (daxdev_open(&d, argv[2], err))
 		return cli_error("%s", err);
 	if (daxdev_map(&d, off, ID_LEN, &m, err)) {
@@ -615,6 +659,15 @@ static int cmd_nvme_id_ctrl(int argc, char **argv)
 	io_uring_cqe_seen(&ring, cqe);
 	if (nvme_res(rc, "URING_CMD NVME_URING_CMD_ADMIN Identify Controller"))
 		goto exit_ring;
+	/*
+	 * A file whose ->uring_cmd() completes everything with 0 and does
+	 * nothing (/dev/null's) is not a controller that answered.
+	 */
+	if (id_untouched(m.p)) {
+		cli_error("%s completed Identify Controller but wrote nothing into the buffer: is it an NVMe controller (/dev/nvmeX)?",
+			  argv[1]);
+		goto exit_ring;
+	}
 	id_string(sn, m.p + 4, 20);
 	id_string(mn, m.p + 24, 40);
 	printf("sn=%s\nmn=%s\n", sn, mn);
@@ -645,36 +698,51 @@ static int cmd_nvme_rw(int argc, char **argv, bool write)
 	struct io_uring ring;
 	struct daxdev d;
 	struct daxmap m;
+	const char *cmd = argv[0];
 	int c, fd, rc, nsid, ret = CLI_EXIT_FAIL;
 	bool fixed = false;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "Fq:c:s:")) != -1) {
-		if (c == 'F') {
+	opterr = 0;
+	while ((c = getopt(argc, argv, ":Fq:c:s:")) != -1) {
+		switch (c) {
+		case 'F':
 			fixed = true;
-			continue;
-		}
-		rc = c == '?' ? cli_usage_error("%s: bad option", argv[0]) :
-		     cli_get_num(c == 'q' ? "DEPTH" : c == 'c' ? "CHUNK" : "LBASIZE", optarg, &v);
-		if (rc)
-			return rc;
-		if (c == 'q' && (!v || v > MAX_DEPTH))
-			return cli_usage_error("DEPTH must be 1..%d", MAX_DEPTH);
-		if (c == 'c' && (!v || v % 4096 || v > (16u << 20)))
-			return cli_usage_error("CHUNK must be a non-zero multiple of 4096, at most 16M");
-		if (c == 's' && (v < 512 || v > 65536 || (v & (v - 1))))
-			return cli_usage_error("LBASIZE must be a power of 2, 512..64K");
-		if (c == 'q')
+			break;
+		case 'q':
+			rc = cli_get_num("DEPTH", optarg, &v);
+			if (rc)
+				return rc;
+			if (!v || v > MAX_DEPTH)
+				return cli_usage_error("DEPTH (%s) must be 1..%d", optarg, MAX_DEPTH);
 			depth = v;
-		else if (c == 'c')
+			break;
+		case 'c':
+			rc = cli_get_num("CHUNK", optarg, &v);
+			if (rc)
+				return rc;
+			if (!v || v % 4096 || v > (16u << 20))
+				return cli_usage_error("CHUNK (%s) must be a non-zero multiple of 4096, at most 16M",
+						       optarg);
 			chunk = v;
-		else
+			break;
+		case 's':
+			rc = cli_get_num("LBASIZE", optarg, &v);
+			if (rc)
+				return rc;
+			if (v < 512 || v > 65536 || (v & (v - 1)))
+				return cli_usage_error("LBASIZE (%s) must be a power of 2, 512..64K",
+						       optarg);
 			lbasize = v;
+			break;
+		default:
+			return bad_option(cmd, c, argc, argv);
+		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc != 6)
-		return cli_usage_error("takes NGDEV DAXDEV DAXOFF NSOFF LEN SEED");
+		return cli_usage_error("%s takes NGDEV DAXDEV DAXOFF NSOFF LEN SEED", cmd);
 	rc = cli_get_num("DAXOFF", argv[2], &daxoff);
 	if (!rc)
 		rc = cli_get_num("NSOFF", argv[3], &nsoff);
@@ -684,9 +752,23 @@ static int cmd_nvme_rw(int argc, char **argv, bool write)
 		rc = cli_get_num("SEED", argv[5], &seed);
 	if (rc)
 		return rc;
-	if (daxoff % 4096 || nsoff % lbasize || chunk % lbasize || !len || len % chunk ||
-	    daxoff > INT64_MAX - len || nsoff > INT64_MAX - len)
-		return cli_usage_error("DAXOFF must be a multiple of 4096, NSOFF and CHUNK of LBASIZE, LEN a non-zero multiple of CHUNK");
+	if (daxoff % 4096)
+		return cli_usage_error("DAXOFF (%s) must be a multiple of 4096", argv[2]);
+	if (nsoff % lbasize)
+		return cli_usage_error("NSOFF (%s) must be a multiple of LBASIZE (%" PRIu64 ")",
+				       argv[3], lbasize);
+	if (chunk % lbasize)
+		return cli_usage_error("CHUNK (%" PRIu64 ") must be a multiple of LBASIZE (%" PRIu64 ")",
+				       chunk, lbasize);
+	if (!len)
+		return cli_usage_error("LEN must not be 0");
+	if (len % chunk)
+		return cli_usage_error("LEN (%s) must be a multiple of CHUNK (%" PRIu64 ")",
+				       argv[4], chunk);
+	if (daxoff > INT64_MAX - len)
+		return cli_usage_error("DAXOFF+LEN (%s+%s) is too large", argv[2], argv[4]);
+	if (nsoff > INT64_MAX - len)
+		return cli_usage_error("NSOFF+LEN (%s+%s) is too large", argv[3], argv[4]);
 	nreq = len / chunk;
 
 	if (daxdev_open(&d, argv[1], err))

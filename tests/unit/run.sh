@@ -66,6 +66,7 @@ run patcheck sh "$here/test_patcheck.sh" "$B"
 run guest sh "$here/test_daxtool.sh" "$B"
 run uapi sh "$here/test_uapi.sh" "$B"
 run p2ptool sh "$here/test_p2ptool.sh" "$B"
+run consumers sh "$here/test_consumer_tools.sh" "$B"
 run daxmap-lib "$B/unit/test_daxmap_lib"
 run daxmap sh "$here/test_daxmap.sh" "${DAXMAP:-$B/daxmap/daxmap}"
 
