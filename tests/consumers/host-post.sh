@@ -10,6 +10,7 @@ here=$(dirname "$0")
 . "$here/layout.sh"
 . "$here/kernel.sh"
 . "$here/../qemu/host-lib.sh"
+workdir=$1
 bar=$1/bar.img
 nvme=$1/nvme.img
 nvme2=$1/nvme2.img

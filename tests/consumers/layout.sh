@@ -39,6 +39,12 @@ FIO_FREE_NVME=$((56 * M));  FIO_FREE_LEN=$((8 * M))
 URING_NVME2=0;              URING_NVME2_LEN=$((32 * M))
 PT_NVME2=$((32 * M));       PT_NVME2_LEN=$((32 * M))
 
+# Section marks (run.sh: dma_mark): O_DIRECT reads of one 4K block of
+# nvme2.img at MARK_NVME2 + N * 4K, N the section's number; in QEMU's
+# trace they split the NVMe commands by section (post-dma.sh). Only read.
+MARK_NVME2=$((63 * M))
+MARK_FIO=1; MARK_URING=2; MARK_PASSTHRU=3; MARK_RDMA=4; MARK_END=15
+
 # RDMA (rdma.sh): in dax0.2's [RDMA_DAX, RDMA_DAX+RDMA_LEN), device offsets.
 # The mapping as the remote buffer (RDMA WRITE in, READ out; then held
 # registered across the unbind), as the local buffer (READ in, WRITE out);

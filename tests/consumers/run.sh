@@ -69,6 +69,14 @@ carve() {
 	[ -n "$DAX1" ] && [ -n "$DAX2" ] && [ -n "$DAX3" ] && [ -z "$c_bad" ]
 }
 
+# dma_mark N: read block N of nvme2's mark range (layout.sh) O_DIRECT: in
+# QEMU's trace of NVMe commands it starts section N (post-dma.sh).
+dma_mark() {
+	dd if="$NVME2_BLK" of=/dev/null bs=4096 count=1 iflag=direct \
+		skip=$((MARK_NVME2 / 4096 + $1)) 2>/tmp/mark.err ||
+		{ not_ok "mark $1 in the NVMe trace: O_DIRECT read of $NVME2_BLK"; diag /tmp/mark.err; }
+}
+
 # ------------------------------------------------------------------ setup
 
 echo "# kernel $(uname -r)"
@@ -96,6 +104,9 @@ check "bound to $IV" wait_for 10 bound_to_us "$IV"
 REGION=$(region_id "$IV") || { echo "Bail out! no dax region on $IV"; exit 1; }
 check "/dev/dax$REGION.0 ready" wait_for 10 dax_ready "dax$REGION.0"
 BAR=$(res_start "$IV" 2)
+# For post-dma.sh: where NVMe DMA into the BAR goes (no IOMMU here: the
+# bus address is the physical address).
+echo "# bar2=$(hex $BAR)"
 expect_eq "BAR2 is $BAR_SIZE bytes" $(($(res_end "$IV" 2) + 1 - BAR)) $BAR_SIZE
 carve || { echo "Bail out! the carve failed"; exit 1; }
 
@@ -107,8 +118,15 @@ for s in fio uring passthru rdma; do
 	[ -e "./$s.sh" ] || continue
 	case " ${only:-$s} " in *" $s "*) ;; *) continue ;; esac
 	echo "# ---- $s"
+	case $s in
+	fio) dma_mark $MARK_FIO ;;
+	uring) dma_mark $MARK_URING ;;
+	passthru) dma_mark $MARK_PASSTHRU ;;
+	rdma) dma_mark $MARK_RDMA ;;
+	esac
 	. "./$s.sh"
 done
+dma_mark $MARK_END
 
 # --------------------------------------------------------------- teardown
 

@@ -23,6 +23,9 @@
 #                   --topology on the command line overrides it
 #   cmdline         optional: kernel command line arguments the suite needs
 #                   ('#' comments; they go before those of --append)
+#   qemu-trace      optional: QEMU trace events to record (run-vm.sh
+#                   --trace; one name or pattern per line, '#' comments)
+#                   into WORKDIR/qemu-trace.log, for the host hooks
 # and anything else run.sh needs (all of it is copied to /tests/). The
 # shared helpers of tests/lib/sh/ (lib.sh for every suite, p2plib.sh for the
 # P2P suites) are copied there first.
@@ -239,6 +242,10 @@ if [ -f "$suite/cmdline" ]; then
 fi
 
 vm_args=(--bar-size "$bar_size" --topology "$topology")
+if [ -f "$suite/qemu-trace" ]; then
+	trace=$(sed -e 's/#.*//' "$suite/qemu-trace" | tr -s ' \t\n' '   ' | sed -e 's/^ //' -e 's/ $//' | tr ' ' ,)
+	[ -z "$trace" ] || vm_args+=(--trace "$trace")
+fi
 [ $kvm = 0 ] || vm_args+=(--kvm)
 [ -z "$append" ] || vm_args+=(--append "$append")
 

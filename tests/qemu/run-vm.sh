@@ -53,7 +53,7 @@ usage() {
 	cat <<EOF
 usage: $PROG --kver KVER --initrd FILE --workdir DIR [--timeout SECONDS]
        [--kvm] [--bar-size SIZE] [--topology NAME] [--append "kernel args"]
-       [--interactive]
+       [--trace EVENT[,EVENT...]] [--interactive]
        $PROG --workdir DIR [--bar-size SIZE] [--topology NAME] --prepare-only
 
   --kver KVER       boot /boot/vmlinuz-KVER
@@ -72,6 +72,9 @@ usage: $PROG --kver KVER --initrd FILE --workdir DIR [--timeout SECONDS]
                     PCIe switch, a second NVMe controller on another root
                     port) or switch-iommu (switch behind an Intel VT-d IOMMU)
   --append ARGS     extra kernel command line arguments
+  --trace EVENTS    enable these QEMU trace events (comma-separated names or
+                    patterns, as qemu-system-x86_64 -trace help lists them);
+                    the trace goes to WORKDIR/qemu-trace.log
   --interactive     console on this terminal and P2PDAX_SHELL=1: a guest shell
                     instead of the tests (no timeout unless --timeout is given)
   --prepare-only    only create DIR and the images, then exit
@@ -99,7 +102,7 @@ to_bytes() {
 
 NVME_SIZE=$((64 << 20))
 
-kver='' initrd='' workdir='' timeout='' kvm=0 bar_size=256M append='' topology=flat
+kver='' initrd='' workdir='' timeout='' kvm=0 bar_size=256M append='' topology=flat trace=''
 interactive=0 prepare_only=0
 
 while [ $# -gt 0 ]; do
@@ -108,7 +111,7 @@ while [ $# -gt 0 ]; do
 	--kvm) kvm=1; shift ;;
 	--interactive) interactive=1; shift ;;
 	--prepare-only) prepare_only=1; shift ;;
-	--kver | --initrd | --workdir | --timeout | --bar-size | --append | --topology)
+	--kver | --initrd | --workdir | --timeout | --bar-size | --append | --topology | --trace)
 		if [ $# -lt 2 ]; then
 			bad_usage "$1 needs a value"
 		fi
@@ -118,6 +121,7 @@ while [ $# -gt 0 ]; do
 		--workdir) workdir=$2 ;;
 		--timeout) timeout=$2 ;;
 		--bar-size) bar_size=$2 ;;
+		--trace) trace=$2 ;;
 		--append) append=$2 ;;
 		--topology) topology=$2 ;;
 		esac
@@ -245,6 +249,17 @@ qemu=(qemu-system-x86_64
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	"${console[@]}" -serial "file:$workdir/results.tap"
 	"${devices[@]}")
+if [ -n "$trace" ]; then
+	rm -f "$workdir/qemu-trace.log"
+	IFS=, read -ra events <<<"$trace"
+	for e in "${events[@]}"; do
+		case $e in
+		'' | *[!A-Za-z0-9_*]*) bad_usage "--trace: '$e' is not a trace event name or pattern" ;;
+		esac
+		qemu+=(-trace "enable=$e")
+	done
+	qemu+=(-D "$workdir/qemu-trace.log")
+fi
 printf '%q ' "${qemu[@]}" >"$workdir/qemu.cmd"
 echo >>"$workdir/qemu.cmd"
 
