@@ -269,11 +269,12 @@ static void dax_pci_p2p_snap_put(struct dax_pci_p2p_snap *snap)
 }
 
 /*
- * Pages (base pages, whatever the folio size) of @pgmap that someone other
- * than the page map itself references.
+ * Folios of @pgmap that someone other than the page map itself references;
+ * their size in bytes is added to @bytes. A pin of one 4K page of a 2M
+ * folio holds all of it: the bytes are what is held, not what was pinned.
  */
 static unsigned long dax_pci_p2p_count_pinned(struct dev_pagemap *pgmap,
-					      phys_addr_t *first)
+					      phys_addr_t *first, u64 *bytes)
 {
 	unsigned long pinned = 0;
 	int i;
@@ -293,7 +294,8 @@ static unsigned long dax_pci_p2p_count_pinned(struct dev_pagemap *pgmap,
 			if (folio_ref_count(folio) > 1) {
 				if (!*first || PFN_PHYS(folio_pfn(folio)) < *first)
 					*first = PFN_PHYS(folio_pfn(folio));
-				pinned += folio_nr_pages(folio);
+				pinned++;
+				*bytes += folio_size(folio);
 			}
 			pfn = folio_pfn(folio) + folio_nr_pages(folio);
 			cond_resched();
@@ -324,12 +326,14 @@ static void dax_pci_p2p_drain_work(struct work_struct *work)
 	while (!list_empty(&drain->pgmaps)) {
 		unsigned long pinned = 0;
 		phys_addr_t first = 0;
+		u64 bytes = 0;
 
 		list_for_each_entry_safe(ref, next, &drain->pgmaps, list) {
 			if (percpu_ref_is_dying(&ref->pgmap->ref)) {
 				unsigned long n;
 
-				n = dax_pci_p2p_count_pinned(ref->pgmap, &first);
+				n = dax_pci_p2p_count_pinned(ref->pgmap, &first,
+							     &bytes);
 				if (n) {
 					pinned += n;
 					continue;
@@ -346,8 +350,9 @@ static void dax_pci_p2p_drain_work(struct work_struct *work)
 
 		if (pinned && time_after_eq(jiffies, report)) {
 			dev_warn(drain->parent,
-				 "%s: teardown waits for %lu pinned page(s) in the region, first at BAR%d+%#llx, %u s so far: finish the O_DIRECT, RDMA or pipe I/O that holds them\n",
-				 dev_name(drain->dev), pinned, drain->bar,
+				 "%s: teardown waits for pinned pages in the region: %lu folio(s), %llu KiB, first at BAR%d+%#llx, %u s so far: finish the O_DIRECT, RDMA or pipe I/O that holds them\n",
+				 dev_name(drain->dev), pinned,
+				 (unsigned long long)(bytes >> 10), drain->bar,
 				 (unsigned long long)(first - drain->bar_start),
 				 jiffies_to_msecs(jiffies - start) / 1000);
 			report = jiffies + msecs_to_jiffies(DAX_PCI_P2P_REPORT_MS);

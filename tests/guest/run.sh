@@ -213,7 +213,7 @@ pin_across() {
 	kill -0 $tp 2>/dev/null && ok "$what waits while a page is pinned" ||
 		not_ok "$what waits while a page is pinned"
 	check "$what: dmesg says the teardown of $DAX waits for pinned pages" \
-		sh -c "dmesg | grep -q '$DAX: teardown waits for [0-9]* pinned page'"
+		sh -c "dmesg | grep -q '$DAX: teardown waits for pinned pages in the region: [0-9]* folio'"
 	touch /tmp/prelease
 	wait_for 20 exited $pp || kill $pp
 	wait $pp
