@@ -8,19 +8,22 @@
 #     nvme-cli's "nvme id-ctrl -b" gets into its own buffer.
 #   - Write from and Read into the mapping through NVME_IOCTL_IO_CMD
 #     (/dev/nvmeXnY), NVME_IOCTL_IO64_CMD (/dev/ngXnY), NVME_IOCTL_SUBMIT_IO
-#     and NVME_URING_CMD_IO (/dev/ngXnY, 8 in flight; and with the mapping
+#     and NVME_URING_CMD_IO (/dev/ngXnY, 8 queued at once; and with the mapping
 #     as a registered buffer, IORING_URING_CMD_FIXED, where the kernel
 #     registers it); the host checks nvme2.img and bar.img (post-passthru.sh).
 #   - nvme-cli has no way to use such a buffer: its passthrough commands
 #     (io-passthru, admin-passthru, read, write) take --data-len and a file
 #     (--input-file / --data) and allocate the buffer themselves.
 #   - nobody: the device nodes are root's (0600), so open() fails with
-#     EACCES. With the nodes opened up to everyone (0666, for this test
-#     only), the ioctls' own policy shows: before 6.2 (6.1 here) every
-#     passthrough command needs CAP_SYS_ADMIN (EACCES); from 6.2 on
+#     EACCES (nvme_passthru says "at=open"). With the nodes opened up to
+#     everyone (0666, for this test only), the ioctls' own policy shows:
+#     before 6.2 (6.1 here) every passthrough command needs CAP_SYS_ADMIN
+#     (EACCES from the ioctl, "at=ioctl": for the Read the first one is
+#     Identify Namespace, which gets /dev/ngXnY's block size); from 6.2 on
 #     (nvme_cmd_allowed() in drivers/nvme/host/ioctl.c) Identify
-#     Controller and I/O commands the controller's Commands Supported and
-#     Effects log marks harmless are allowed (Read on a read-only open).
+#     Controller and Namespace, and I/O commands the controller's Commands
+#     Supported and Effects log marks harmless are allowed (Read on a
+#     read-only open).
 
 P_DEV=/dev/$DAX2
 P_CTRL=
@@ -80,6 +83,51 @@ p_nobody() {
 	diag /tmp/p.out
 }
 
+# p_fixed OP OFF SEED: uring_p2p OP -F of piece OFF, and what became of the
+# registration.
+p_fixed() {
+	p_io "uring_p2p $1 $P_NG -q8 -F" "${1#nvme-} io_uring NVME_URING_CMD_IO -F" $2 $3
+	p_reg="$(val /tmp/p.out register) $(val /tmp/p.out error)"
+	if uring_registers_dax; then
+		expect_eq "NVME_URING_CMD_IO ${1#nvme-} with IORING_URING_CMD_FIXED: the mapping registered" \
+			"$p_reg" "ok "
+	else
+		expect_eq "NVME_URING_CMD_IO ${1#nvme-} -F: registering the mapping refused (EOPNOTSUPP), unregistered commands instead" \
+			"$p_reg" "refused EOPNOTSUPP"
+	fi
+}
+
+# p_wrong_lba DESC CMD...: CMD, given a block size (-s) that is not the
+# namespace's, exits 1 saying so.
+p_wrong_lba() {
+	p_desc=$1
+	shift
+	"$@" >/tmp/p.out 2>&1
+	p_rc=$?
+	if [ $p_rc = 1 ] && grep -q "is not the namespace's block size $P_LBA$" /tmp/p.out; then
+		ok "$p_desc: refused, the namespace's blocks are $P_LBA bytes"
+	else
+		not_ok "$p_desc: refused, the namespace's blocks are $P_LBA bytes (exit $p_rc)"
+	fi
+	diag /tmp/p.out
+}
+
+# p_nobody_0666 IDCMD READCMD: the nodes opened up to everyone; nobody's
+# Identify Controller and Read meet the ioctls' own policy.
+p_nobody_0666() {
+	if nvme_user_passthru; then
+		p_nobody "nobody, node 0666: Identify Controller allowed (6.2+: nvme_admin_cmd_allowed)" \
+			"sn=p2pdaxnvme2" "$1"
+		p_nobody "nobody, node 0666: Identify Namespace and Read on a read-only open allowed, data correct (6.2+: nvme_cmd_allowed, effects log)" \
+			"ok: .*" "$2"
+	else
+		p_nobody "nobody, node 0666: Identify Controller needs CAP_SYS_ADMIN (before 6.2): EACCES from the ioctl, not open" \
+			"error=EACCES at=ioctl" "$1"
+		p_nobody "nobody, node 0666: passthrough for the Read (Identify Namespace first) needs CAP_SYS_ADMIN (before 6.2): EACCES from the ioctl, not open" \
+			"error=EACCES at=ioctl" "$2"
+	fi
+}
+
 if ! command -v nvme_passthru >/dev/null || ! command -v uring_p2p >/dev/null; then
 	not_ok "NVMe passthrough tests (nvme_passthru or uring_p2p is not in /tests/bin)"
 elif [ -z "$P_CTRL" ] || [ ! -c "$P_CTRL" ] || [ ! -c "$P_NG" ]; then
@@ -121,25 +169,27 @@ else
 	p_io "nvme_passthru write $NVME2_BLK -l" "Write NVME_IOCTL_SUBMIT_IO" $P_WL $P_WL_SEED
 	p_io "nvme_passthru read $NVME2_BLK -l" "Read NVME_IOCTL_SUBMIT_IO" $P_RL $P_RL_SEED
 	p_io "uring_p2p nvme-write $P_NG -q8" "Write io_uring NVME_URING_CMD_IO" $P_WU $P_WU_SEED
-	grep -q "up to 8 in flight" /tmp/p.out && ok "NVME_URING_CMD_IO Write: 8 commands in flight" ||
-		not_ok "NVME_URING_CMD_IO Write: 8 commands in flight"
+	# Not a test: uring_p2p queues DEPTH commands before it first waits.
+	sed -n 's/^URING_CMD: .*up to \([0-9]*\) in flight$/# NVME_URING_CMD_IO Write: \1 commands queued at once/p' /tmp/p.out
 	p_io "uring_p2p nvme-read $P_NG -q8" "Read io_uring NVME_URING_CMD_IO" $P_RU $P_RU_SEED
 
 	# The same with the mapping as a registered buffer: where io_uring
 	# registers it (6.5+, see uring.sh), IORING_URING_CMD_FIXED commands;
 	# where it refuses (EOPNOTSUPP), the same commands unregistered.
-	for p_c in "nvme-write $P_WUF $P_WUF_SEED" "nvme-read $P_RUF $P_RUF_SEED"; do
-		set -- $p_c
-		p_io "uring_p2p $1 $P_NG -q8 -F" "${1#nvme-} io_uring NVME_URING_CMD_IO -F" $2 $3
-		p_reg="$(val /tmp/p.out register) $(val /tmp/p.out error)"
-		if uring_registers_dax; then
-			expect_eq "NVME_URING_CMD_IO ${1#nvme-} with IORING_URING_CMD_FIXED: the mapping registered" \
-				"$p_reg" "ok "
-		else
-			expect_eq "NVME_URING_CMD_IO ${1#nvme-} -F: registering the mapping refused (EOPNOTSUPP), unregistered commands instead" \
-				"$p_reg" "refused EOPNOTSUPP"
-		fi
-	done
+	p_fixed nvme-write $P_WUF $P_WUF_SEED
+	p_fixed nvme-read $P_RUF $P_RUF_SEED
+
+	# A block size that is not the namespace's (-s) is refused before any
+	# command: /dev/ngXnY has no BLKSSZGET, Identify Namespace tells. (The
+	# Read goes to anonymous memory; the Write refills its own piece of the
+	# mapping with the pattern already there.)
+	p_badlba=4096
+	[ "$P_LBA" != 4096 ] || p_badlba=512
+	p_wrong_lba "nvme_passthru read -s $p_badlba $P_NG" \
+		nvme_passthru read -s $p_badlba "$P_NG" anon 0 $((PT_NVME2 + P_R64)) $P_LEN $P_R64_SEED
+	p_wrong_lba "uring_p2p nvme-write -s $p_badlba $P_NG" \
+		uring_p2p nvme-write -s $p_badlba "$P_NG" "$P_DEV" $((PT_DAX + P_WU)) \
+		$((PT_NVME2 + P_WU)) $P_LEN $P_WU_SEED
 
 	# nobody.
 	if ! as_nobody true 2>/dev/null; then
@@ -149,24 +199,22 @@ else
 		p_rd="/tests/bin/nvme_passthru read -s $P_LBA $P_NG anon 0 $((PT_NVME2 + P_NB)) $P_LEN $P_NB_SEED"
 		echo "# modes: $(stat -c '%n %a %U' "$P_CTRL" "$P_NG" | tr '\n' ' ')"
 		p_nobody "nobody: Identify Controller on $P_CTRL (root's 0$(stat -c %a "$P_CTRL") node): open fails, EACCES" \
-			error=EACCES "$p_idc"
+			"error=EACCES at=open" "$p_idc"
 		p_nobody "nobody: Read on $P_NG (root's 0$(stat -c %a "$P_NG") node): open fails, EACCES" \
-			error=EACCES "$p_rd"
-		p_modes="$(stat -c %a "$P_CTRL") $(stat -c %a "$P_NG")"
+			"error=EACCES at=open" "$p_rd"
+		p_mode_ctrl=$(stat -c %a "$P_CTRL")
+		p_mode_ng=$(stat -c %a "$P_NG")
 		chmod 0666 "$P_CTRL" "$P_NG"
-		if nvme_user_passthru; then
-			p_nobody "nobody, node 0666: Identify Controller allowed (6.2+: nvme_admin_cmd_allowed)" \
-				"sn=p2pdaxnvme2" "$p_idc"
-			p_nobody "nobody, node 0666: Read on a read-only open allowed and correct (6.2+: nvme_ns_cmd_allowed, effects log)" \
-				"ok: .*" "$p_rd"
+		p_modes="$(stat -c %a "$P_CTRL") $(stat -c %a "$P_NG")"
+		expect_eq "chmod 0666 $P_CTRL $P_NG (for the next tests only)" "$p_modes" "666 666"
+		if [ "$p_modes" = "666 666" ]; then
+			p_nobody_0666 "$p_idc" "$p_rd"
 		else
-			p_nobody "nobody, node 0666: Identify Controller needs CAP_SYS_ADMIN (before 6.2): EACCES" \
-				error=EACCES "$p_idc"
-			p_nobody "nobody, node 0666: Read needs CAP_SYS_ADMIN (before 6.2): EACCES" \
-				error=EACCES "$p_rd"
+			skip "nobody, node 0666: Identify Controller" "chmod 0666 did not take"
+			skip "nobody, node 0666: Read" "chmod 0666 did not take"
 		fi
-		set -- $p_modes
-		chmod "$1" "$P_CTRL"
-		chmod "$2" "$P_NG"
+		chmod "$p_mode_ctrl" "$P_CTRL"
+		chmod "$p_mode_ng" "$P_NG"
+		echo "# modes restored: $(stat -c '%n %a' "$P_CTRL" "$P_NG" | tr '\n' ' ')"
 	fi
 fi

@@ -3,7 +3,7 @@
 # Sourced by run.sh: io_uring (liburing) with its buffers in dax0.2, against
 # the namespace of nvme2 opened O_DIRECT (uring_p2p, tests/guest/uring_p2p.c).
 #   - IORING_OP_WRITE / READ / WRITEV / READV from and to the mapping, 16
-#     requests of 128K in flight; the host checks nvme2.img and bar.img
+#     requests of 128K queued at once; the host checks nvme2.img and bar.img
 #     (post-uring.sh), the guest checks what was read.
 #   - io_uring_register_buffers() of the mapping. What the kernel does:
 #       before 6.5 (6.1 here): refused with EOPNOTSUPP. io_pin_pages() in
@@ -24,7 +24,7 @@
 U_DEV=/dev/$DAX2
 
 # u_run DESC ARGS...: uring_p2p ARGS as one test line; its output as
-# diagnostics either way (how many requests were in flight, errors).
+# diagnostics either way (how many requests were queued, errors).
 u_run() {
 	u_desc=$1
 	shift
@@ -37,7 +37,7 @@ u_run() {
 }
 
 # u_io OP SEED OFF LEN [OPTIONS]: uring_p2p OP of piece OFF (dax0.2 offset
-# URING_DAX + OFF, nvme2 offset URING_NVME2 + OFF), 16 in flight.
+# URING_DAX + OFF, nvme2 offset URING_NVME2 + OFF), 16 queued at once.
 u_io() {
 	u_op=$1 u_seed=$2 u_off=$3 u_len=$4
 	shift 4
@@ -45,11 +45,9 @@ u_io() {
 	u_run "$u_name: dax0.2+$(hex $((URING_DAX + u_off))) <-> $NVME2_BLK+$(hex $((URING_NVME2 + u_off))), $(hex $u_len) bytes, seed $u_seed" \
 		"$u_op" -q 16 -c 128K "$@" "$U_DEV" $((URING_DAX + u_off)) "$NVME2_BLK" \
 		$((URING_NVME2 + u_off)) $u_len $u_seed
-	if grep -q "up to 16 in flight" /tmp/u.out; then
-		ok "$u_name: 16 requests in flight at once"
-	else
-		not_ok "$u_name: 16 requests in flight at once"
-	fi
+	# Not a test: uring_p2p queues DEPTH requests before it first waits,
+	# so this is DEPTH whatever the kernel does with them.
+	sed -n "s|.*up to \([0-9]*\) in flight$|# $u_name: \1 requests queued at once|p" /tmp/u.out
 }
 
 if ! command -v uring_p2p >/dev/null; then

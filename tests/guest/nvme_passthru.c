@@ -27,9 +27,12 @@
  * BUFDEV "anon" puts the buffer in anonymous memory instead: for the
  * permission tests, run as a user that cannot open the dax device.
  *
- * Failures print "error=ENAME" (an errno, of open or ioctl) or
- * "nvme_status=0x..." (the controller's status) on stdout, and one line
- * saying what failed on stderr.
+ * Failures print "error=ENAME at=STEP" (an errno and where it came from:
+ * "open" of the NVMe node, "ioctl" on it, "dax" opening or mapping BUFDEV,
+ * "mmap" of the anonymous buffer) or "nvme_status=0x..." (the controller's
+ * status) on stdout, and one line saying what failed on stderr. The
+ * consumers suite tells a node's permissions (at=open) from the ioctls' own
+ * policy (at=ioctl) that way.
  * Exit status: 0 ok, 1 failure, 2 usage.
  */
 #define _GNU_SOURCE
@@ -52,12 +55,8 @@
 #include "cli.h"
 #include "daxdev.h"
 #include "numparse.h"
+#include "nvme_common.h"
 
-#define ID_LEN		4096
-#define NVME_ADMIN_IDENTIFY	0x06
-#define NVME_ID_CNS_CTRL	0x01
-#define NVME_CMD_WRITE		0x01
-#define NVME_CMD_READ		0x02
 #define DEF_CHUNK	(128u << 10)
 
 static const char usage_text[] =
@@ -76,14 +75,15 @@ static const char usage_text[] =
 "  -6  NVME_IOCTL_ADMIN64_CMD / NVME_IOCTL_IO64_CMD (default: the 32-bit\n"
 "      result forms NVME_IOCTL_ADMIN_CMD / NVME_IOCTL_IO_CMD)\n"
 "  -l  NVME_IOCTL_SUBMIT_IO (struct nvme_user_io)\n"
-"  -s  logical block size (default: BLKSSZGET of a block device, else 512)\n"
+"  -s  logical block size: must be the namespace's (BLKSSZGET of a block\n"
+"      device, Identify Namespace of /dev/ngXnY); default: the namespace's\n"
 "  -c  bytes per command (default 128K; at most the controller's MDTS)\n"
 "\n"
 "BUFDEV is a /dev/daxX.Y and BUFOFF a device offset (multiple of 4096), or\n"
 "BUFDEV is \"anon\" (anonymous memory; BUFOFF is ignored). NSOFF and LEN are\n"
 "multiples of LBASIZE, LEN of CHUNK. Numbers are " PARSE_U64_FORMS ".\n"
-"Exit status: 0 ok, 1 failure (\"error=ENAME\" or \"nvme_status=0x...\" on\n"
-"stdout), 2 usage error.\n";
+"Exit status: 0 ok, 1 failure (\"error=ENAME at=open|ioctl|dax|mmap\" or\n"
+"\"nvme_status=0x...\" on stdout), 2 usage error.\n";
 
 enum mode { M_IOCTL, M_IOCTL64, M_LEGACY };
 
@@ -102,17 +102,13 @@ struct buf {
 	uint64_t len;
 };
 
-static const char *ename(int err)
+/*
+ * Say that @what failed with @err at step @at (see the top of this file):
+ * "error=ENAME at=STEP" on stdout, why on stderr.
+ */
+static int fail_errno(int err, const char *at, const char *what)
 {
-	const char *s = strerrorname_np(err);
-
-	return s ? s : "E?";
-}
-
-/* Say that @what failed with @err: error=ENAME on stdout, why on stderr. */
-static int fail_errno(int err, const char *what)
-{
-	printf("error=%s\n", ename(err));
+	printf("error=%s at=%s\n", ename(err), at);
 	return cli_error("%s: %s", what, strerror(err));
 }
 
@@ -155,11 +151,17 @@ static int buf_get(struct buf *b, const char *dev, uint64_t off, uint64_t len)
 		b->p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (b->p == MAP_FAILED)
-			return fail_errno(errno, "mmap anonymous buffer");
+			return fail_errno(errno, "mmap", "mmap anonymous buffer");
 		return 0;
 	}
+	/*
+	 * daxdev_open() sets errno where a call failed, not where the
+	 * attributes make no sense: then the errno would be whatever an
+	 * earlier call left.
+	 */
+	errno = 0;
 	if (daxdev_open(&b->dax, dev, err)) {
-		printf("error=%s\n", ename(errno ? errno : EINVAL));
+		printf("error=%s at=dax\n", ename(errno ? errno : EINVAL));
 		return cli_error("%s", err);
 	}
 	if (daxdev_map(&b->dax, off, len, &b->map, err)) {
@@ -240,27 +242,18 @@ static int get_opts(int argc, char **argv, bool io, struct opts *o)
 
 /* ------------------------------------------------------------ id-ctrl */
 
-/* @len bytes of an Identify string field, trailing blanks removed. */
-static void id_string(char *dst, const char *src, size_t len)
-{
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-	while (len && (dst[len - 1] == ' ' || dst[len - 1] == '\0'))
-		dst[--len] = '\0';
-}
-
 static int identify(int fd, enum mode mode, char *p)
 {
 	struct nvme_passthru_cmd64 c64 = {
 		.opcode = NVME_ADMIN_IDENTIFY,
 		.addr = (uintptr_t)p,
-		.data_len = ID_LEN,
+		.data_len = NVME_ID_LEN,
 		.cdw10 = NVME_ID_CNS_CTRL,
 	};
 	struct nvme_passthru_cmd c = {
 		.opcode = NVME_ADMIN_IDENTIFY,
 		.addr = (uintptr_t)p,
-		.data_len = ID_LEN,
+		.data_len = NVME_ID_LEN,
 		.cdw10 = NVME_ID_CNS_CTRL,
 	};
 	int rc;
@@ -276,7 +269,8 @@ static int identify(int fd, enum mode mode, char *p)
 		return cli_usage_error("-l is for I/O commands");
 	}
 	if (rc < 0)
-		return fail_errno(errno, mode == M_IOCTL64 ? "NVME_IOCTL_ADMIN64_CMD Identify Controller" :
+		return fail_errno(errno, "ioctl", mode == M_IOCTL64 ?
+				  "NVME_IOCTL_ADMIN64_CMD Identify Controller" :
 				  "NVME_IOCTL_ADMIN_CMD Identify Controller");
 	if (rc > 0)
 		return fail_status(rc, "Identify Controller");
@@ -289,7 +283,7 @@ static int cmd_id_ctrl(int argc, char **argv)
 	uint64_t bufoff;
 	struct opts o;
 	struct buf b;
-	int fd, out, rc;
+	int fd, rc;
 
 	rc = get_opts(argc, argv, false, &o);
 	if (rc)
@@ -301,40 +295,32 @@ static int cmd_id_ctrl(int argc, char **argv)
 	rc = get_bufoff(argv[1], argv[2], &bufoff);
 	if (rc)
 		return rc;
-	rc = buf_get(&b, argv[1], bufoff, ID_LEN);
+	rc = buf_get(&b, argv[1], bufoff, NVME_ID_LEN);
 	if (rc)
 		return rc;
 	/* Stale bytes must not pass for an answer. */
-	memset(b.p, 0xa5, ID_LEN);
+	id_fill(b.p);
 	fd = open(argv[0], O_RDONLY);
 	if (fd < 0) {
 		char what[300];
 
 		snprintf(what, sizeof(what), "open %s", argv[0]);
-		rc = fail_errno(errno, what);
+		rc = fail_errno(errno, "open", what);
 		goto out;
 	}
 	rc = identify(fd, o.mode, b.p);
 	close(fd);
 	if (rc)
 		goto out;
+	if (id_untouched(b.p)) {
+		rc = cli_error("%s completed Identify Controller but wrote nothing into the buffer: is it an NVMe controller (/dev/nvmeX)?",
+			       argv[0]);
+		goto out;
+	}
 	id_string(sn, b.p + 4, 20);
 	id_string(mn, b.p + 24, 40);
 	printf("sn=%s\nmn=%s\n", sn, mn);
-	if (strcmp(argv[3], "-")) {
-		out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (out < 0 || write(out, b.p, ID_LEN) != ID_LEN) {
-			rc = cli_error("%s: %s", argv[3], strerror(errno));
-			if (out >= 0)
-				close(out);
-			goto out;
-		}
-		if (close(out)) {
-			rc = cli_error("%s: %s", argv[3], strerror(errno));
-			goto out;
-		}
-	}
-	rc = 0;
+	rc = strcmp(argv[3], "-") ? id_save(argv[3], b.p) : 0;
 out:
 	buf_put(&b);
 	return rc;
@@ -394,10 +380,46 @@ static int rw_ioctl(int fd, enum mode mode, bool write, __u32 nsid, uint64_t lba
 
 		snprintf(what, sizeof(what), "%s %s of %" PRIu64 " bytes at offset 0x%" PRIx64,
 			 name, write ? "Write" : "Read", len, off);
-		return fail_errno(errno, what);
+		return fail_errno(errno, "ioctl", what);
 	}
 	if (rc > 0)
 		return fail_status(rc, write ? "Write" : "Read");
+	return 0;
+}
+
+/*
+ * The logical block size of namespace @nsid behind @fd (NSDEV @dev):
+ * BLKSSZGET of a block device; Identify Namespace otherwise (/dev/ngXnY,
+ * which has no BLKSSZGET). -s (@o->lbasize, 0 if not given) must be it: a
+ * wrong one would put the data at another offset. Return: 0 with
+ * @o->lbasize set, or CLI_EXIT_FAIL after saying why.
+ */
+static int get_lbasize(int fd, __u32 nsid, const char *dev, struct opts *o)
+{
+	uint64_t lbasize;
+	struct stat st;
+	int ss, rc;
+
+	if (fstat(fd, &st))
+		return fail_errno(errno, "ioctl", "fstat");
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKSSZGET, &ss))
+			return fail_errno(errno, "ioctl", "BLKSSZGET");
+		lbasize = ss;
+	} else {
+		rc = nvme_ns_lbasize(fd, nsid, &lbasize);
+		if (rc == -1)
+			return fail_errno(errno, "ioctl", "NVME_IOCTL_ADMIN_CMD Identify Namespace");
+		if (rc == -2)
+			return cli_error("%s: Identify Namespace %u: no usable LBA format in the answer",
+					 dev, nsid);
+		if (rc)
+			return fail_status(rc, "Identify Namespace");
+	}
+	if (o->lbasize && o->lbasize != lbasize)
+		return cli_error("%s: -s %" PRIu64 " is not the namespace's block size %" PRIu64,
+				 dev, o->lbasize, lbasize);
+	o->lbasize = lbasize;
 	return 0;
 }
 
@@ -421,7 +443,6 @@ static int cmd_rw(int argc, char **argv, bool write)
 	};
 	uint64_t bufoff, nsoff, len, seed, i, first;
 	struct opts o;
-	struct stat st;
 	struct buf b;
 	size_t bad;
 	int fd, rc, nsid;
@@ -462,29 +483,18 @@ static int cmd_rw(int argc, char **argv, bool write)
 		char what[300];
 
 		snprintf(what, sizeof(what), "open %s", argv[0]);
-		return fail_errno(errno, what);
-	}
-	if (!o.lbasize) {
-		int ss;
-
-		o.lbasize = 512;
-		if (!fstat(fd, &st) && S_ISBLK(st.st_mode)) {
-			if (ioctl(fd, BLKSSZGET, &ss)) {
-				rc = fail_errno(errno, "BLKSSZGET");
-				close(fd);
-				return rc;
-			}
-			o.lbasize = ss;
-		}
-	}
-	rc = check_blocks(nsoff, o.chunk, o.lbasize);
-	if (rc) {
-		close(fd);
-		return rc;
+		return fail_errno(errno, "open", what);
 	}
 	nsid = ioctl(fd, NVME_IOCTL_ID);
 	if (nsid < 0) {
-		rc = fail_errno(errno, "NVME_IOCTL_ID");
+		rc = fail_errno(errno, "ioctl", "NVME_IOCTL_ID");
+		close(fd);
+		return rc;
+	}
+	rc = get_lbasize(fd, nsid, argv[0], &o);
+	if (!rc)
+		rc = check_blocks(nsoff, o.chunk, o.lbasize);
+	if (rc) {
 		close(fd);
 		return rc;
 	}
@@ -511,8 +521,8 @@ static int cmd_rw(int argc, char **argv, bool write)
 	}
 	if (!rc)
 		printf("ok: %s nsid %d, %" PRIu64 " bytes at namespace offset 0x%" PRIx64
-		       " in %" PRIu64 "-byte commands, buffer %s\n",
-		       mode_names[o.mode], nsid, len, nsoff, o.chunk,
+		       " in %" PRIu64 "-byte commands of %" PRIu64 "-byte blocks, buffer %s\n",
+		       mode_names[o.mode], nsid, len, nsoff, o.chunk, o.lbasize,
 		       b.anon ? "anonymous" : argv[1]);
 	buf_put(&b);
 	close(fd);

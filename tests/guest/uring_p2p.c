@@ -76,6 +76,7 @@
 #include "cli.h"
 #include "daxdev.h"
 #include "numparse.h"
+#include "nvme_common.h"
 
 #define DEF_DEPTH	16
 #define DEF_CHUNK	(128u << 10)
@@ -107,8 +108,9 @@ static const char usage_text[] =
 "  nvme-write [-F] [-q DEPTH] [-c CHUNK] [-s LBASIZE] NGDEV DAXDEV DAXOFF NSOFF LEN SEED\n"
 "  nvme-read [-F] [-q DEPTH] [-c CHUNK] [-s LBASIZE] NGDEV DAXDEV DAXOFF NSOFF LEN SEED\n"
 "        write and read as above, as NVMe Write/Read commands\n"
-"        (NVME_URING_CMD_IO) on the namespace's generic device /dev/ngXnY\n"
-"        (LBASIZE default 512). -F: register the mapping range as fixed\n"
+"        (NVME_URING_CMD_IO) on the namespace's generic device /dev/ngXnY.\n"
+"        The block size is the namespace's (Identify Namespace); -s LBASIZE,\n"
+"        if given, must be it. -F: register the mapping range as fixed\n"
 "        buffer 0 and send the commands with IORING_URING_CMD_FIXED; prints\n"
 "        \"register=ok\" or, falling back to unregistered commands,\n"
 "        \"register=refused error=ENAME\"\n"
@@ -130,13 +132,6 @@ struct job {
 	struct io_uring ring;
 	bool ring_ok;
 };
-
-static const char *ename(int err)
-{
-	const char *s = strerrorname_np(err);
-
-	return s ? s : "E?";
-}
 
 /*
  * getopt()'s '?' or ':' for command @cmd as one message (opterr is 0 and the
@@ -373,8 +368,13 @@ static int do_io(struct job *j, bool write, enum op op, char *buf,
 	ret = 0;
 out:
 	/*
-	 * On an error, requests may still be in flight: the ring's teardown
-	 * waits for them before the mapping goes.
+	 * On an error, requests may still be in flight. Nothing waits for
+	 * them: io_uring_queue_exit() only starts the ring's teardown, which
+	 * the kernel finishes asynchronously, and teardown() then unmaps.
+	 * That is safe: each request's bio holds references on the pages it
+	 * was given, so a late completion still lands in those BAR pages, not
+	 * in memory reused for something else. The iovecs were copied at
+	 * submission.
 	 */
 	free(iov);
 	return ret;
@@ -515,12 +515,6 @@ out:
 
 /* ------------------------------------------------- NVMe through io_uring */
 
-#define ID_LEN			4096
-#define NVME_ADMIN_IDENTIFY	0x06
-#define NVME_ID_CNS_CTRL	0x01
-#define NVME_CMD_WRITE		0x01
-#define NVME_CMD_READ		0x02
-
 /*
  * A ring for IORING_OP_URING_CMD to NVMe: 128-byte SQEs hold struct
  * nvme_uring_cmd, 32-byte CQEs the 64-bit result.
@@ -570,35 +564,12 @@ static int nvme_res(int res, const char *what)
 	return 0;
 }
 
-/* @len bytes of an Identify string field, trailing blanks removed. */
-static void id_string(char *dst, const volatile char *src, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		dst[i] = src[i];
-	dst[len] = '\0';
-	while (len && (dst[len - 1] == ' ' || dst[len - 1] == '\0'))
-		dst[--len] = '\0';
-}
-
-/* Whether the Identify buffer still holds only the 0xa5 put there before. */
-static bool id_untouched(const volatile char *p)
-{
-	size_t i;
-
-	for (i = 0; i < ID_LEN; i++)
-		if ((unsigned char)p[i] != 0xa5)
-			return false;
-	return true;
-}
-
 static int cmd_nvme_id_ctrl(int argc, char **argv)
 {
-	char err[DAXDEV_ERRLEN], sn[21], mn[41], idbuf[ID_LEN];
+	char err[DAXDEV_ERRLEN], sn[21], mn[41];
 	struct nvme_uring_cmd c = {
 		.opcode = NVME_ADMIN_IDENTIFY,
-		.data_len = ID_LEN,
+		.data_len = NVME_ID_LEN,
 		.cdw10 = NVME_ID_CNS_CTRL,
 	};
 	struct io_uring_cqe *cqe;
@@ -607,7 +578,7 @@ static int cmd_nvme_id_ctrl(int argc, char **argv)
 	struct daxdev d;
 	struct daxmap m;
 	uint64_t off;
-	int opt, fd, out, rc, ret = CLI_EXIT_FAIL;
+	int opt, fd, rc, ret = CLI_EXIT_FAIL;
 
 	/* No options: getopt() only to refuse them (and take "--"). */
 	optind = 1;
@@ -626,12 +597,12 @@ static int cmd_nvme_id_ctrl(int argc, char **argv)
 		return cli_usage_error("DAXOFF (%s) must be a multiple of 4096", argv[3]);
 	if (daxdev_open(&d, argv[2], err))
 		return cli_error("%s", err);
-	if (daxdev_map(&d, off, ID_LEN, &m, err)) {
+	if (daxdev_map(&d, off, NVME_ID_LEN, &m, err)) {
 		daxdev_close(&d);
 		return cli_error("%s", err);
 	}
 	/* Stale bytes must not pass for an answer. */
-	memset((void *)m.p, 0xa5, ID_LEN);
+	id_fill(m.p);
 	fd = open(argv[1], O_RDONLY);
 	if (fd < 0) {
 		printf("error=%s\n", ename(errno));
@@ -671,13 +642,7 @@ static int cmd_nvme_id_ctrl(int argc, char **argv)
 	id_string(sn, m.p + 4, 20);
 	id_string(mn, m.p + 24, 40);
 	printf("sn=%s\nmn=%s\n", sn, mn);
-	memcpy(idbuf, (const void *)m.p, ID_LEN);
-	out = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (out < 0 || write(out, idbuf, ID_LEN) != ID_LEN || close(out)) {
-		cli_error("%s: %s", argv[4], strerror(errno));
-		goto exit_ring;
-	}
-	ret = 0;
+	ret = id_save(argv[4], m.p);
 exit_ring:
 	io_uring_queue_exit(&ring);
 close_fd:
@@ -688,9 +653,24 @@ unmap:
 	return ret;
 }
 
+/*
+ * NSOFF (@nsoffs, @nsoff) and CHUNK in whole blocks of @lbasize. Return: 0
+ * or CLI_EXIT_USAGE after saying why.
+ */
+static int check_blocks(const char *nsoffs, uint64_t nsoff, uint64_t chunk, uint64_t lbasize)
+{
+	if (nsoff % lbasize)
+		return cli_usage_error("NSOFF (%s) must be a multiple of LBASIZE (%" PRIu64 ")",
+				       nsoffs, lbasize);
+	if (chunk % lbasize)
+		return cli_usage_error("CHUNK (%" PRIu64 ") must be a multiple of LBASIZE (%" PRIu64 ")",
+				       chunk, lbasize);
+	return 0;
+}
+
 static int cmd_nvme_rw(int argc, char **argv, bool write)
 {
-	uint64_t v, lbasize = 512, chunk = DEF_CHUNK, daxoff, nsoff, len, seed;
+	uint64_t v, lbasize = 0, chunk = DEF_CHUNK, daxoff, nsoff, len, seed, nslba;
 	uint64_t nreq, sub = 0, done = 0, inflight_max = 0;
 	unsigned int depth = DEF_DEPTH;
 	char err[DAXDEV_ERRLEN];
@@ -754,12 +734,10 @@ static int cmd_nvme_rw(int argc, char **argv, bool write)
 		return rc;
 	if (daxoff % 4096)
 		return cli_usage_error("DAXOFF (%s) must be a multiple of 4096", argv[2]);
-	if (nsoff % lbasize)
-		return cli_usage_error("NSOFF (%s) must be a multiple of LBASIZE (%" PRIu64 ")",
-				       argv[3], lbasize);
-	if (chunk % lbasize)
-		return cli_usage_error("CHUNK (%" PRIu64 ") must be a multiple of LBASIZE (%" PRIu64 ")",
-				       chunk, lbasize);
+	/* Before any device is opened: -s's block size, or at least 512. */
+	rc = check_blocks(argv[3], nsoff, chunk, lbasize ? lbasize : 512);
+	if (rc)
+		return rc;
 	if (!len)
 		return cli_usage_error("LEN must not be 0");
 	if (len % chunk)
@@ -794,6 +772,35 @@ static int cmd_nvme_rw(int argc, char **argv, bool write)
 		cli_error("NVME_IOCTL_ID on %s: %s", argv[0], strerror(errno));
 		goto close_fd;
 	}
+	/*
+	 * The namespace's block size, which the commands count in: a wrong
+	 * one would move the data to another offset without any error.
+	 */
+	rc = nvme_ns_lbasize(fd, nsid, &nslba);
+	if (rc == -1) {
+		printf("error=%s\n", ename(errno));
+		cli_error("NVME_IOCTL_ADMIN_CMD Identify Namespace %d on %s: %s", nsid, argv[0],
+			  strerror(errno));
+		goto close_fd;
+	}
+	if (rc == -2) {
+		cli_error("%s: Identify Namespace %d: no usable LBA format in the answer",
+			  argv[0], nsid);
+		goto close_fd;
+	}
+	if (rc > 0) {
+		printf("nvme_status=0x%x\n", rc);
+		cli_error("Identify Namespace %d on %s: NVMe status 0x%x", nsid, argv[0], rc);
+		goto close_fd;
+	}
+	if (lbasize && lbasize != nslba) {
+		cli_error("%s: -s %" PRIu64 " is not the namespace's block size %" PRIu64,
+			  argv[0], lbasize, nslba);
+		goto close_fd;
+	}
+	lbasize = nslba;
+	if (check_blocks(argv[3], nsoff, chunk, lbasize))
+		goto close_fd;
 	if (nvme_ring_init(&ring, depth))
 		goto close_fd;
 	if (fixed) {
@@ -862,8 +869,9 @@ static int cmd_nvme_rw(int argc, char **argv, bool write)
 		goto exit_ring;
 	printf("URING_CMD%s: %" PRIu64 " commands of %" PRIu64 " bytes, up to %" PRIu64 " in flight\n",
 	       fixed ? " (IORING_URING_CMD_FIXED)" : "", nreq, chunk, inflight_max);
-	printf("ok: %s nsid %d, %" PRIu64 " bytes, dax offset 0x%" PRIx64 " %s namespace offset 0x%" PRIx64 "\n",
-	       write ? "wrote" : "read", nsid, len, daxoff, write ? "->" : "<-", nsoff);
+	printf("ok: %s nsid %d (%" PRIu64 "-byte blocks), %" PRIu64 " bytes, dax offset 0x%" PRIx64
+	       " %s namespace offset 0x%" PRIx64 "\n",
+	       write ? "wrote" : "read", nsid, lbasize, len, daxoff, write ? "->" : "<-", nsoff);
 	ret = 0;
 exit_ring:
 	io_uring_queue_exit(&ring);

@@ -192,22 +192,22 @@ expect_err "nvme_passthru id-ctrl: garbage BUFOFF" 2 "BUFOFF '1x' is not a numbe
 	"$N" id-ctrl /dev/nvme9 "$dax" 1x -
 expect_err "nvme_passthru id-ctrl: BUFOFF not a multiple of 4096" 2 'BUFOFF \(1\) must be a multiple of 4096$' \
 	"$N" id-ctrl /dev/nvme9 "$dax" 1 -
-out=error=ENOENT
-expect_err "nvme_passthru id-ctrl: a missing BUFDEV: exit 1, error=ENOENT, the path on stderr" 1 \
+out="error=ENOENT at=dax"
+expect_err "nvme_passthru id-ctrl: a missing BUFDEV: exit 1, error=ENOENT at=dax, the path on stderr" 1 \
 	"^nvme_passthru: $missing$" "$N" id-ctrl /dev/nvme9 "$dax" 0 -
-expect "nvme_passthru id-ctrl: a missing CTRLDEV: exit 1, error=ENOENT" 1 '^error=ENOENT$' \
+expect "nvme_passthru id-ctrl: a missing CTRLDEV: exit 1, error=ENOENT at=open" 1 '^error=ENOENT at=open$' \
 	"$N" id-ctrl /dev/nvme9 anon 0 -
 has "  and the path with the reason on stderr" '^nvme_passthru: open /dev/nvme9: No such file or directory$'
 expect "nvme_passthru id-ctrl anon: BUFOFF ignored" 1 'open /dev/nvme9: No such file' \
 	"$N" id-ctrl /dev/nvme9 anon whatever -
-expect "nvme_passthru id-ctrl: /dev/null is no controller: error=ENOTTY" 1 '^error=ENOTTY$' \
+expect "nvme_passthru id-ctrl: /dev/null is no controller: error=ENOTTY at=ioctl" 1 '^error=ENOTTY at=ioctl$' \
 	"$N" id-ctrl /dev/null anon 0 "$T/id"
 has "  NVME_IOCTL_ADMIN_CMD named" 'NVME_IOCTL_ADMIN_CMD Identify Controller: Inappropriate ioctl'
 check "  no OUTFILE written" test ! -e "$T/id"
 expect "nvme_passthru id-ctrl -6: NVME_IOCTL_ADMIN64_CMD named" 1 'NVME_IOCTL_ADMIN64_CMD Identify Controller: Inappropriate ioctl' \
 	"$N" id-ctrl -6 /dev/null anon 0 -
-out=error=ENODEV
-expect_err "nvme_passthru id-ctrl: a regular file as BUFDEV: error=ENODEV" 1 "$T/plain: not a character device" \
+out="error=ENODEV at=dax"
+expect_err "nvme_passthru id-ctrl: a regular file as BUFDEV: error=ENODEV at=dax" 1 "$T/plain: not a character device" \
 	"$N" id-ctrl /dev/null "$T/plain" 0 -
 
 set -- /dev/nvme9n1 anon 0 0 256K 1
@@ -242,11 +242,11 @@ expect_err "nvme_passthru read -s 4096: NSOFF not in its blocks" 2 \
 	'NSOFF \(0x200\) must be a multiple of the block size 4096$' "$N" read -s 4096 /dev/nvme9n1 anon 0 512 256K 1
 expect_err "nvme_passthru read -s 64K -c 32K: CHUNK not in its blocks" 2 \
 	'CHUNK \(0x8000\) must be a multiple of the block size 65536$' "$N" read -s 64K -c 32K /dev/nvme9n1 anon 0 0 256K 1
-expect "nvme_passthru write: a missing NSDEV: exit 1, error=ENOENT" 1 '^error=ENOENT$' "$N" write "$@"
+expect "nvme_passthru write: a missing NSDEV: exit 1, error=ENOENT at=open" 1 '^error=ENOENT at=open$' "$N" write "$@"
 has "  the path with the reason on stderr" '^nvme_passthru: open /dev/nvme9n1: No such file or directory$'
 expect "nvme_passthru read: a regular file is no namespace: NVME_IOCTL_ID, ENOTTY" 1 \
 	'^nvme_passthru: NVME_IOCTL_ID: Inappropriate ioctl' "$N" read "$T/plain" anon 0 0 256K 1
-has "  error=ENOTTY on stdout" '^error=ENOTTY$'
+has "  error=ENOTTY at=ioctl on stdout" '^error=ENOTTY at=ioctl$'
 expect "nvme_passthru read -l: a regular file NSDEV, the dax BUFDEV missing: the NSDEV first" 1 \
 	'NVME_IOCTL_ID: Inappropriate ioctl' "$N" read -l "$T/plain" "$dax" 0 0 256K 1
 
@@ -350,7 +350,7 @@ expect "uring_p2p nvme-write: a regular file is no namespace: NVME_IOCTL_ID, ENO
 	"NVME_IOCTL_ID on $T/blk: Inappropriate ioctl" "$U" nvme-write "$T/blk" "$dev" 0 0 256K 1
 has "  error=ENOTTY on stdout" '^error=ENOTTY$'
 
-expect "nvme_passthru id-ctrl: /dev/null into the mapped file: error=ENOTTY" 1 '^error=ENOTTY$' \
+expect "nvme_passthru id-ctrl: /dev/null into the mapped file: error=ENOTTY at=ioctl" 1 '^error=ENOTTY at=ioctl$' \
 	"$N" id-ctrl /dev/null "$dev" 0 -
 expect_err "nvme_passthru id-ctrl: BUFOFF past the device's end" 1 "$dev: range 0x4000000\+0x1000 is beyond" \
 	"$N" id-ctrl /dev/null "$dev" 64M -

@@ -233,13 +233,14 @@ nobody_denied() {
 }
 
 # nvme_serial SERIAL: the PCI function of the controller with SERIAL (sysfs
-# pads serials with blanks).
+# pads serials with blanks). (Its variables are its own: callers loop over
+# $c and $s.)
 nvme_serial() {
-	for c in /sys/class/nvme/nvme*; do
-		[ -r "$c/serial" ] || continue
-		s=$(sed 's/[[:space:]]*$//' "$c/serial")
-		if [ "$s" = "$1" ]; then
-			basename "$(readlink -f "$c/device")"
+	for ns_c in /sys/class/nvme/nvme*; do
+		[ -r "$ns_c/serial" ] || continue
+		ns_s=$(sed 's/[[:space:]]*$//' "$ns_c/serial")
+		if [ "$ns_s" = "$1" ]; then
+			basename "$(readlink -f "$ns_c/device")"
 			return 0
 		fi
 	done

@@ -67,9 +67,11 @@ static int read_num_attr(const struct daxdev *d, const char *sysfs,
 
 	if (read_attr(d, sysfs, attr, buf, sizeof(buf), err))
 		return -1;
-	if (parse_u64(buf, v))
+	if (parse_u64(buf, v)) {
+		errno = EINVAL;
 		return fail(err, "%s: %s/bus/dax/devices/%s/%s holds '%s', not a number",
 			    d->path, sysfs, d->name, attr, buf);
+	}
 	return 0;
 }
 
