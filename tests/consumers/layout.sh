@@ -34,16 +34,25 @@ FIO_FIXED_NVME=$((40 * M)); FIO_FIXED_LEN=$((8 * M))	# io_uring fixedbufs
 FIO_CMD_NVME=$((48 * M));   FIO_CMD_LEN=$((8 * M))	# io_uring_cmd (passthrough)
 FIO_FREE_NVME=$((56 * M));  FIO_FREE_LEN=$((8 * M))
 
-# nvme.img belongs to fio; nvme2.img to io_uring [0, 32M) and the NVMe
-# passthrough [32M, 64M).
+# nvme.img belongs to fio; nvme2.img to io_uring [0, 32M), the NVMe
+# passthrough [32M, 48M) and unbind.sh [48M, 52M); the marks read [63M, 64M).
 URING_NVME2=0;              URING_NVME2_LEN=$((32 * M))
-PT_NVME2=$((32 * M));       PT_NVME2_LEN=$((32 * M))
+PT_NVME2=$((32 * M));       PT_NVME2_LEN=$((16 * M))
 
 # Section marks (run.sh: dma_mark): O_DIRECT reads of one 4K block of
 # nvme2.img at MARK_NVME2 + N * 4K, N the section's number; in QEMU's
 # trace they split the NVMe commands by section (post-dma.sh). Only read.
 MARK_NVME2=$((63 * M))
-MARK_FIO=1; MARK_URING=2; MARK_PASSTHRU=3; MARK_RDMA=4; MARK_END=15
+MARK_FIO=1; MARK_URING=2; MARK_PASSTHRU=3; MARK_RDMA=4; MARK_UNBIND=5; MARK_END=15
+
+# The unbind under pins (unbind.sh): the RDMA registration holds dax0.2's
+# [RDMA_REMOTE_OFF, +RDMA_XLEN) (what rdma.sh wrote there); the io_uring one
+# dax0.2's [UNBIND_URING_DAX, +UNBIND_LEN), filled with UNBIND_SEED, which
+# it writes to nvme2.img [UNBIND_NVME2, +UNBIND_LEN) once released (pattern
+# offsets are nvme2.img offsets). Both ranges stay zero where io_uring
+# does not register a dax mapping (before 6.5).
+UNBIND_URING_DAX=$((48 * M)); UNBIND_NVME2=$((48 * M)); UNBIND_LEN=$((4 * M))
+UNBIND_SEED=801
 
 # RDMA (rdma.sh): in dax0.2's [RDMA_DAX, RDMA_DAX+RDMA_LEN), device offsets.
 # The mapping as the remote buffer (RDMA WRITE in, READ out; then held

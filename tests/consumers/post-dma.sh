@@ -53,5 +53,12 @@ else
 	# RDMA moves no NVMe data; nor does the teardown.
 	[ -z "$(section_ran rdma)" ] ||
 		dma_expect "rdma (no NVMe I/O)" $MARK_RDMA 0 0
+	# The unbind under pins: io_uring's WRITE_FIXED from its registered
+	# pages, where io_uring registers them.
+	unbind_bar=0
+	! uring_registers_dax "$P2PDAX_KVER" || unbind_bar=$UNBIND_LEN
+	[ -z "$(section_ran unbind)" ] ||
+		dma_expect "unbind under pins (io_uring WRITE_FIXED from the pinned pages)" \
+			$MARK_UNBIND $unbind_bar 0
 	dma_expect "teardown (no NVMe I/O)" $MARK_END 0 0
 fi

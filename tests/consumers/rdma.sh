@@ -11,9 +11,9 @@
 #     CAP_IPC_LOCK, like to any registration
 #   - the mapping as the remote buffer: RDMA WRITE in, RDMA READ out
 #   - the mapping as the local buffer: RDMA READ in, RDMA WRITE out
-#   - last, since it leaves the device unbound: a registration held across
-#     the PCI unbind; the unbind waits for it and finishes once it is
-#     dropped, and the data read through it meanwhile is intact
+#
+# rxe0 stays up for unbind.sh, which holds a registration across the PCI
+# unbind.
 #
 # The host (post-rdma.sh) finds the data in bar.img.
 
@@ -46,23 +46,7 @@ r_enomem() {
 	[ $r_rc = 1 ] && grep -q 'Cannot allocate memory' /tmp/rref.out
 }
 
-r_gone() { ! bound_to_us "$IV" && [ ! -e "/sys/bus/pci/devices/$IV/dax_region" ]; }
-
 r_active() { rdma link show rxe0/1 2>/dev/null | grep -q 'state ACTIVE'; }
-
-# r_stuck WHAT PID: PID did not exit. "wait PID" could hang for good (a
-# holder or an unbind stuck in the kernel is the very bug the last test is
-# for), and so would everything after it: say what is known and bail out
-# now rather than at the harness's timeout.
-r_stuck() {
-	echo "# $1 (pid $2) is still there; its kernel stack:"
-	cat "/proc/$2/stack" 2>/dev/null | diag
-	grep -E '^(State|Name):' "/proc/$2/status" 2>/dev/null | diag
-	diag /tmp/rhold.out /tmp/runbind.out 2>/dev/null
-	dmesg | tail -n 40 | diag
-	echo "Bail out! rdma: $1 (pid $2) does not exit"
-	exit 1
-}
 
 # r_setup: soft-RoCE device rxe0 on dummy0. False, after saying why, if a
 # prerequisite is missing (then the section is one SKIP).
@@ -105,62 +89,4 @@ if r_setup; then
 		rdma_p2p local "$R_DEV" $RDMA_LOCAL_OFF $RDMA_XLEN $RDMA_LOCAL_SEED
 	check "what RDMA wrote at $DAX2+$(hex $RDMA_REMOTE_OFF) reads back through a new mapping" \
 		daxtool check "$R_DEV" $RDMA_REMOTE_OFF $RDMA_XLEN $RDMA_REMOTE_SEED
-
-	# Last: a registration held across the PCI unbind.
-	rm -f /tmp/rready /tmp/rrelease
-	rdma_p2p hold "$R_DEV" $RDMA_REMOTE_OFF $RDMA_XLEN $RDMA_REMOTE_SEED \
-		/tmp/rready /tmp/rrelease >/tmp/rhold.out 2>&1 &
-	r_hp=$!
-	if ! wait_for 60 test -e /tmp/rready; then
-		not_ok "PCI unbind under an MR: $DAX2+$(hex $RDMA_REMOTE_OFF) registered, unmapped, closed"
-		kill $r_hp 2>/dev/null
-		wait_for 10 exited $r_hp || r_stuck "rdma_p2p hold, killed before it was ready," $r_hp
-		wait $r_hp
-		diag /tmp/rhold.out
-	else
-		ok "PCI unbind under an MR: $DAX2+$(hex $RDMA_REMOTE_OFF) registered, unmapped, closed"
-		dmesg -c >/dev/null
-		sh -c "echo $IV > $DRVDIR/unbind" >/tmp/runbind.out 2>&1 &
-		r_tp=$!
-		sleep 3
-		if kill -0 $r_tp 2>/dev/null; then
-			ok "PCI unbind waits while an MR pins pages of $DAX2"
-		else
-			not_ok "PCI unbind waits while an MR pins pages of $DAX2"
-		fi
-		check "dmesg: the teardown of $DAX2 waits for pinned pages" \
-			sh -c "dmesg | grep -q '$DAX2: teardown waits for pinned pages in the region: [0-9]* folio'"
-		touch /tmp/rrelease
-		r_what="PCI unbind under an MR: RDMA READ through it returns the data; deregistered"
-		r_killed=
-		if ! wait_for 60 exited $r_hp; then
-			r_killed=", killed: still there 60 s after the release"
-			kill $r_hp 2>/dev/null
-			if ! wait_for 10 exited $r_hp; then
-				not_ok "$r_what (rdma_p2p hold$r_killed)"
-				r_stuck "rdma_p2p hold, released and killed," $r_hp
-			fi
-		fi
-		wait $r_hp
-		r_rc=$?
-		if [ -z "$r_killed" ] && [ $r_rc = 0 ] && grep -q "pinned data intact" /tmp/rhold.out &&
-			grep -q deregistered /tmp/rhold.out; then
-			ok "$r_what"
-		else
-			not_ok "$r_what (rc $r_rc$r_killed)"
-		fi
-		diag /tmp/rhold.out
-		if wait_for 30 exited $r_tp; then
-			ok "PCI unbind finishes once the MR is deregistered"
-			wait $r_tp
-			diag /tmp/runbind.out
-		else
-			not_ok "PCI unbind finishes once the MR is deregistered"
-			r_stuck "the unbind of $IV" $r_tp
-		fi
-		check "dmesg: the pinned pages were released" \
-			sh -c 'dmesg | grep -q "pinned pages released after"'
-		check "$IV unbound, its dax region gone" r_gone
-		dmesg | grep -E "$DRV|rxe|infiniband" | diag
-	fi
 fi

@@ -19,7 +19,9 @@
 #             the mapping, against nvme-cli's own answers
 #   rdma.sh   soft-RoCE: ibv_reg_mr on the mapping, RDMA WRITE into and
 #             READ out of the BAR
-#   teardown  unbind with nothing left in use
+#   unbind.sh the PCI unbind under long-term pins: an RDMA registration
+#             and io_uring fixed buffers (6.5+); it waits for each
+#   teardown  unbind (unless unbind.sh did) and rmmod
 #
 # Each section is sourced in this order when it exists; it may use what
 # setup found ($IV, $REGION, $DAX0..$DAX3, $NVME, $NVME_BLK, $NVME2,
@@ -114,7 +116,7 @@ carve || { echo "Bail out! the carve failed"; exit 1; }
 
 only=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^consumers_only=//p' | tr ',' ' ')
 [ -z "$only" ] || echo "# only the sections: $only (consumers_only=)"
-for s in fio uring passthru rdma; do
+for s in fio uring passthru rdma unbind; do
 	[ -e "./$s.sh" ] || continue
 	case " ${only:-$s} " in *" $s "*) ;; *) continue ;; esac
 	echo "# ---- $s"
@@ -123,6 +125,7 @@ for s in fio uring passthru rdma; do
 	uring) dma_mark $MARK_URING ;;
 	passthru) dma_mark $MARK_PASSTHRU ;;
 	rdma) dma_mark $MARK_RDMA ;;
+	unbind) dma_mark $MARK_UNBIND ;;
 	esac
 	. "./$s.sh"
 done
@@ -131,7 +134,7 @@ dma_mark $MARK_END
 # --------------------------------------------------------------- teardown
 
 echo "# ---- teardown"
-# rdma.sh's last test unbinds (under a pin) and leaves it so.
+# unbind.sh unbinds (under pins) and leaves it so.
 if bound_to_us "$IV"; then
 	check "unbind $IV with every consumer gone" sh -c "echo $IV > $DRVDIR/unbind"
 fi

@@ -102,6 +102,13 @@ static const char usage_text[] =
 "        BLKOFF+LEN/2 and checked (pattern RSEED): with WRITE_FIXED and\n"
 "        READ_FIXED if registered, else (after checking that the refusal\n"
 "        changed nothing: \"unchanged=ok\") with plain WRITE and READ\n"
+"  hold [-q DEPTH] [-c CHUNK] DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED READYFILE\n"
+"       RELEASEFILE\n"
+"        fill the range with the pattern SEED, register it as a fixed buffer,\n"
+"        unmap and close DAXDEV, create READYFILE, wait for RELEASEFILE, then\n"
+"        WRITE_FIXED the registered pages to BLKDEV at BLKOFF and unregister\n"
+"        (\"pinned data written\", \"unregistered\"); where the kernel refuses\n"
+"        the registration, \"register=refused error=ENAME\" and exit 1\n"
 "  nvme-id-ctrl CTRLDEV DAXDEV DAXOFF OUTFILE\n"
 "        Identify Controller (NVME_URING_CMD_ADMIN on /dev/nvmeX) into the\n"
 "        mapping; save its 4096 bytes in OUTFILE; print sn= and mn=\n"
@@ -150,11 +157,12 @@ static int bad_option(const char *cmd, int c, int argc, char **argv)
 
 /*
  * The options and the DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED... of a command
- * (@nseeds seeds): parse, map, open, set up the ring. Return: 0 or the exit
- * status after saying why not.
+ * (@nseeds seeds), then the two files of "hold" if @files is not NULL:
+ * parse, map, open, set up the ring. Return: 0 or the exit status after
+ * saying why not.
  */
 static int setup(int argc, char **argv, bool allow_vec, int nseeds,
-		 struct job *j, uint64_t *daxoff, uint64_t *seeds)
+		 struct job *j, uint64_t *daxoff, uint64_t *seeds, char **files)
 {
 	const char *cmd = argv[0];
 	uint64_t v;
@@ -196,9 +204,14 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 5 + nseeds)
-		return cli_usage_error("%s takes DAXDEV DAXOFF BLKDEV BLKOFF LEN %s", cmd,
-				       nseeds > 1 ? "WSEED RSEED" : "SEED");
+	if (argc != 5 + nseeds + (files ? 2 : 0))
+		return cli_usage_error("%s takes DAXDEV DAXOFF BLKDEV BLKOFF LEN %s%s", cmd,
+				       nseeds > 1 ? "WSEED RSEED" : "SEED",
+				       files ? " READYFILE RELEASEFILE" : "");
+	if (files) {
+		files[0] = argv[5 + nseeds];
+		files[1] = argv[6 + nseeds];
+	}
 	rc = cli_get_num("DAXOFF", argv[1], daxoff);
 	if (!rc)
 		rc = cli_get_num("BLKOFF", argv[3], &j->blkoff);
@@ -420,7 +433,7 @@ static int cmd_rw(int argc, char **argv, bool write)
 	struct job j;
 	int rc;
 
-	rc = setup(argc, argv, true, 1, &j, &daxoff, &seed);
+	rc = setup(argc, argv, true, 1, &j, &daxoff, &seed, NULL);
 	if (rc)
 		return rc;
 	if (write)
@@ -457,7 +470,7 @@ static int cmd_fixed(int argc, char **argv)
 	char *wbuf, *rbuf;
 	int rc, ret = CLI_EXIT_FAIL;
 
-	rc = setup(argc, argv, false, 2, &j, &daxoff, seeds);
+	rc = setup(argc, argv, false, 2, &j, &daxoff, seeds, NULL);
 	if (rc)
 		return rc;
 	half = j.len / 2;
@@ -507,6 +520,68 @@ static int cmd_fixed(int argc, char **argv)
 		}
 	}
 	printf("%s=ok\n", op == OP_FIXED ? "fixed_io" : "plain_io");
+	ret = 0;
+out:
+	teardown(&j);
+	return ret;
+}
+
+/*
+ * hold: a fixed-buffer registration as the only thing left holding the
+ * pages, across whatever the caller does between READYFILE and RELEASEFILE
+ * (the consumers suite: a PCI unbind, which must wait for it). Afterwards
+ * the registered pages still hold what was written, and WRITE_FIXED takes
+ * it to the block device, where the host checks it.
+ */
+static int cmd_hold(int argc, char **argv)
+{
+	char *files[2];
+	uint64_t daxoff, seed;
+	struct iovec iov;
+	struct job j;
+	char *buf;
+	int fd, rc, ret = CLI_EXIT_FAIL;
+
+	rc = setup(argc, argv, false, 1, &j, &daxoff, &seed, files);
+	if (rc)
+		return rc;
+	buf = (char *)j.map.p;
+	pattern_fill(buf, j.blkoff, j.len, seed);
+	daxdev_barrier();
+
+	iov.iov_base = buf;
+	iov.iov_len = j.len;
+	rc = io_uring_register_buffers(&j.ring, &iov, 1);
+	if (rc) {
+		printf("register=refused error=%s\n", ename(-rc));
+		cli_error("io_uring_register_buffers(%p, %" PRIu64 "): %s",
+			  iov.iov_base, j.len, strerror(-rc));
+		goto out;
+	}
+	printf("register=ok\n");
+
+	/* Only the registration is left: no mapping, no open device. */
+	daxdev_unmap(&j.map);
+	daxdev_close(&j.dax);
+	fd = open(files[0], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		cli_error("create %s: %s", files[0], strerror(errno));
+		goto out;
+	}
+	close(fd);
+	while (access(files[1], F_OK))
+		usleep(100 * 1000);
+
+	/* @buf is no longer mapped: a fixed buffer is addressed by its pages. */
+	if (do_io(&j, true, OP_FIXED, buf, j.blkoff, j.len))
+		goto out;
+	printf("pinned data written\n");
+	rc = io_uring_unregister_buffers(&j.ring);
+	if (rc) {
+		cli_error("io_uring_unregister_buffers: %s", strerror(-rc));
+		goto out;
+	}
+	printf("unregistered\n");
 	ret = 0;
 out:
 	teardown(&j);
@@ -899,6 +974,7 @@ int main(int argc, char **argv)
 		{ "write", cmd_write },
 		{ "read", cmd_read },
 		{ "fixed", cmd_fixed },
+		{ "hold", cmd_hold },
 		{ "nvme-id-ctrl", cmd_nvme_id_ctrl },
 		{ "nvme-write", cmd_nvme_write },
 		{ "nvme-read", cmd_nvme_read },

@@ -91,6 +91,10 @@ expect_err "uring_p2p write: no arguments: names what it takes" 2 \
 expect_err "uring_p2p read: one argument short" 2 \
 	'read takes DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED$' "$U" read "$dax" 0 "$T/plain" 0 256K
 expect_err "uring_p2p write: an extra argument" 2 'write takes DAXDEV' "$U" write "$@" 9
+expect_err "uring_p2p hold: without READYFILE RELEASEFILE, names them" 2 \
+	'hold takes DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED READYFILE RELEASEFILE$' "$U" hold "$@"
+expect_err "uring_p2p hold -v: not a hold option" 2 "hold: unknown option '-v'$" \
+	"$U" hold -v "$@" r q
 expect_err "uring_p2p fixed: one seed only" 2 \
 	'fixed takes DAXDEV DAXOFF BLKDEV BLKOFF LEN WSEED RSEED$' "$U" fixed "$@"
 expect_err "uring_p2p write -x: unknown option, one message" 2 "write: unknown option '-x'$" \
