@@ -34,17 +34,8 @@ P_NG=$(echo "$NVME2_BLK" | sed 's,^/dev/nvme,/dev/ng,')
 P_LBA=$(blockdev --getss "$NVME2_BLK")
 echo "# controller $P_CTRL, namespace $NVME2_BLK ($P_LBA-byte blocks), generic $P_NG"
 
-# p_run DESC CMD...: CMD as one test line, its output as diagnostics.
-p_run() {
-	p_desc=$1
-	shift
-	if "$@" >/tmp/p.out 2>&1; then
-		ok "$p_desc"
-	else
-		not_ok "$p_desc"
-	fi
-	diag /tmp/p.out
-}
+# p_run DESC CMD...: check_out (lib.sh) with the output in /tmp/p.out.
+p_run() { check_out /tmp/p.out "$@"; }
 
 # p_same DESC FILE: FILE is nvme-cli's Identify Controller, byte for byte.
 p_same() {

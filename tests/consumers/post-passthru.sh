@@ -3,7 +3,7 @@
 # nvme2.img with NVMe passthrough commands (dax0.2 offset PT_DAX + X, BAR
 # offset D2_OFF + PT_DAX + X, nvme2.img offset PT_NVME2 + X), and the
 # Identify Controller answers the controller DMA'd into the BAR. (Functions,
-# not "set --": host-post.sh's $1 is WORKDIR.)
+# not "set --": the positional parameters are not this file's.)
 p_base=$((D2_OFF + PT_DAX - PT_NVME2))
 
 # post_pt_write HOW OFF SEED / post_pt_read HOW OFF SEED: the P_LEN bytes

@@ -4,7 +4,7 @@
 # the host put in nvme2.img now in bar.img (at dax0.2 offset URING_DAX + X,
 # BAR offset D2_OFF + URING_DAX + X). The fixed-buffer piece moves the same
 # data whether the kernel registered the mapping or not. (Functions, not
-# "set --": host-post.sh's $1 is WORKDIR.)
+# "set --": the positional parameters are not this file's.)
 u_base=$((D2_OFF + URING_DAX - URING_NVME2))
 
 # post_u_write OP OFF LEN SEED / post_u_read OP OFF LEN SEED

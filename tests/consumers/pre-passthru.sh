@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by host-pre.sh: what passthru.sh reads out of nvme2.img with the
 # NVMe Read passthrough commands, at pattern offset = file offset. (A
-# function, not "set --": host-pre.sh's $1 is WORKDIR.)
+# function, not "set --": the positional parameters are not this file's.)
 
 # pre_pt_fill OFF SEED: P_LEN bytes of the pattern SEED at PT_NVME2 + OFF.
 pre_pt_fill() { "$patcheck" fill "$nvme2" $((PT_NVME2 + $1)) $P_LEN "$2"; }

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by host-pre.sh: what uring.sh reads out of nvme2.img into the
 # mapping with IORING_OP_READ, READV and READ_FIXED (or READ), at pattern
-# offset = file offset. (A function, not "set --": host-pre.sh's $1 is
-# WORKDIR, which every hook sourced after this one needs.)
+# offset = file offset. (A function, not "set --": the
+# positional parameters are not this file's.)
 
 # pre_uring_fill OFF LEN SEED: the pattern SEED at URING_NVME2 + OFF.
 pre_uring_fill() { "$patcheck" fill "$nvme2" $((URING_NVME2 + $1)) "$2" "$3"; }

@@ -19,18 +19,9 @@
 
 R_DEV=/dev/$DAX2
 
-# r_check DESC CMD...: one test line for CMD; its output as diagnostics
-# either way (what rdma_p2p prints is the point of these tests).
-r_check() {
-	r_desc=$1
-	shift
-	if "$@" >/tmp/rdma.out 2>&1; then
-		ok "$r_desc"
-	else
-		not_ok "$r_desc"
-	fi
-	diag /tmp/rdma.out
-}
+# r_check DESC CMD...: check_out (lib.sh) with the output in /tmp/rdma.out
+# (what rdma_p2p prints is the point of these tests).
+r_check() { check_out /tmp/rdma.out "$@"; }
 
 # r_gid: port 1 of rxe0 has a GID (from dummy0's IPv6 link-local address).
 r_gid() {

@@ -37,13 +37,6 @@ cd /tests || exit 1
 . ./kernel.sh
 PATH=/tests/bin:$PATH
 
-# create VAR SIZE ALIGN: daxctl create-device in $REGION; VAR gets the name.
-create() {
-	run daxctl create-device -r "$REGION" -s "$2" -a "$3" || return 1
-	eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out | head -n 1)"
-	eval "[ -n \"\$$1\" ] && wait_for 10 dax_ready \"\$$1\""
-}
-
 # carve: dax0.0 shrunk to 64M, then dax0.1..dax0.3 after it, each at its
 # layout.sh offset. False (after saying why) if it did not work.
 carve() {
@@ -51,24 +44,11 @@ carve() {
 	check "daxctl disable-device $DAX0" daxctl disable-device "$DAX0"
 	check "daxctl reconfigure-device -s 64M $DAX0" daxctl reconfigure-device -s 64M "$DAX0"
 	check "daxctl enable-device $DAX0" daxctl enable-device "$DAX0"
-	check "daxctl create-device -r $REGION -s 64M -a 4K" create DAX1 64M 4K
-	check "daxctl create-device -r $REGION -s 64M -a 2M" create DAX2 64M 2M
-	check "daxctl create-device -r $REGION -s 64M -a 2M" create DAX3 64M 2M
-	c_bad=
-	for c in "$DAX0 $D0_OFF $D0_SIZE $D0_ALIGN" "$DAX1 $D1_OFF $D1_SIZE $D1_ALIGN" \
-		"$DAX2 $D2_OFF $D2_SIZE $D2_ALIGN" "$DAX3 $D3_OFF $D3_SIZE $D3_ALIGN"; do
-		set -- $c
-		[ $# = 4 ] || { c_bad="$c_bad missing device;"; continue; }
-		got_off=$(cat $DAXDEVS/$1/p2pdax/offset 2>&1)
-		got="$got_off $(cat $DAXDEVS/$1/size) $(cat $DAXDEVS/$1/align)"
-		if is_num "$got_off" && same "$got_off" "$2" && [ "${got#* }" = "$3 $4" ]; then
-			ok "$1 at BAR offset $(hex $2), size $3, align $4"
-		else
-			not_ok "$1 at BAR offset $(hex $2), size $3, align $4 (got $got)"
-			c_bad="$c_bad $1;"
-		fi
-	done
-	[ -n "$DAX1" ] && [ -n "$DAX2" ] && [ -n "$DAX3" ] && [ -z "$c_bad" ]
+	check "daxctl create-device -r $REGION -s 64M -a 4K" dax_create DAX1 64M 4K
+	check "daxctl create-device -r $REGION -s 64M -a 2M" dax_create DAX2 64M 2M
+	check "daxctl create-device -r $REGION -s 64M -a 2M" dax_create DAX3 64M 2M
+	dax_placed "$DAX0 $D0_OFF $D0_SIZE $D0_ALIGN" "$DAX1 $D1_OFF $D1_SIZE $D1_ALIGN" \
+		"$DAX2 $D2_OFF $D2_SIZE $D2_ALIGN" "$DAX3 $D3_OFF $D3_SIZE $D3_ALIGN"
 }
 
 # dma_mark N: read block N of nvme2's mark range (layout.sh) O_DIRECT: in
@@ -83,15 +63,7 @@ dma_mark() {
 
 echo "# kernel $(uname -r)"
 IV=$(find_pci 0x1af4 0x1110) || { echo "Bail out! no ivshmem device (1af4:1110)"; exit 1; }
-modprobe nvme
-wait_for 30 nvme_serial p2pdaxnvme >/dev/null
-wait_for 30 nvme_serial p2pdaxnvme2 >/dev/null
-NVME=$(nvme_serial p2pdaxnvme) || NVME=
-NVME2=$(nvme_serial p2pdaxnvme2) || NVME2=
-if [ -z "$NVME" ] || [ -z "$NVME2" ]; then
-	echo "Bail out! NVMe controllers p2pdaxnvme, p2pdaxnvme2 missing"
-	exit 1
-fi
+switch_nvmes || { echo "Bail out! NVMe controllers p2pdaxnvme, p2pdaxnvme2 missing"; exit 1; }
 wait_for 30 nvme_blk "$NVME" >/dev/null
 wait_for 30 nvme_blk "$NVME2" >/dev/null
 NVME_BLK=$(nvme_blk "$NVME") || { echo "Bail out! no namespace on $NVME"; exit 1; }

@@ -23,17 +23,12 @@
 
 U_DEV=/dev/$DAX2
 
-# u_run DESC ARGS...: uring_p2p ARGS as one test line; its output as
-# diagnostics either way (how many requests were queued, errors).
+# u_run DESC ARGS...: uring_p2p ARGS as one test line (check_out, lib.sh);
+# its output, in /tmp/u.out, as diagnostics either way.
 u_run() {
 	u_desc=$1
 	shift
-	if uring_p2p "$@" >/tmp/u.out 2>&1; then
-		ok "$u_desc"
-	else
-		not_ok "$u_desc"
-	fi
-	diag /tmp/u.out
+	check_out /tmp/u.out "$u_desc" uring_p2p "$@"
 }
 
 # u_io OP SEED OFF LEN [OPTIONS]: uring_p2p OP of piece OFF (dax0.2 offset

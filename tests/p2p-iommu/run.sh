@@ -80,11 +80,7 @@ done
 
 IV=$(find_pci 0x1af4 0x1110) || { echo "Bail out! no ivshmem device (1af4:1110)"; exit 1; }
 ok "ivshmem (1af4:1110) at $IV"
-modprobe nvme
-wait_for 30 nvme_serial p2pdaxnvme >/dev/null
-wait_for 30 nvme_serial p2pdaxnvme2 >/dev/null
-NVME=$(nvme_serial p2pdaxnvme) || NVME=
-NVME2=$(nvme_serial p2pdaxnvme2) || NVME2=
+switch_nvmes
 if [ -n "$NVME" ] && [ -n "$NVME2" ]; then
 	ok "NVMe controllers by serial: p2pdaxnvme at $NVME, p2pdaxnvme2 at $NVME2"
 else

@@ -74,11 +74,7 @@ NVMES=${NVMES# }
 set -- $NVMES
 expect_eq "two NVMe controllers (1b36:0010): $NVMES" $# 2
 
-modprobe nvme
-wait_for 30 nvme_serial p2pdaxnvme >/dev/null
-wait_for 30 nvme_serial p2pdaxnvme2 >/dev/null
-NVME=$(nvme_serial p2pdaxnvme) || NVME=
-NVME2=$(nvme_serial p2pdaxnvme2) || NVME2=
+switch_nvmes
 for v in "nvme p2pdaxnvme $NVME" "nvme2 p2pdaxnvme2 ${NVME2:-}"; do
 	set -- $v
 	if [ -n "${3:-}" ] && case " $NVMES " in *" $3 "*) true ;; *) false ;; esac; then

@@ -33,6 +33,20 @@ check() {
 	fi
 }
 
+# check_out OUT DESC CMD [ARG...]: one test line for one command whose
+# output is the point: it goes to OUT (for the caller to read further) and
+# is shown as diagnostics either way.
+check_out() {
+	co_out=$1 co_desc=$2
+	shift 2
+	if "$@" >"$co_out" 2>&1; then
+		ok "$co_desc"
+	else
+		not_ok "$co_desc"
+	fi
+	diag "$co_out"
+}
+
 # BDF of the first PCI function with vendor $1 and device $2 (0x... form).
 find_pci() {
 	for d in /sys/bus/pci/devices/*; do

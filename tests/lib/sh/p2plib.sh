@@ -288,3 +288,44 @@ check_ports() {
 		echo "# got:$c_bad"
 	fi
 }
+
+# dax_create VAR SIZE ALIGN: daxctl create-device -s SIZE -a ALIGN in
+# region $REGION; VAR gets the new device's name once it is ready.
+dax_create() {
+	run daxctl create-device -r "$REGION" -s "$2" -a "$3" || return 1
+	eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out | head -n 1)"
+	eval "[ -n \"\$$1\" ] && wait_for 10 dax_ready \"\$$1\""
+}
+
+# dax_placed "DEV OFF SIZE ALIGN"...: one test line per device, that DEV
+# starts at BAR offset OFF and has SIZE and ALIGN; false if one does not
+# (or is missing: fewer than four words).
+dax_placed() {
+	dp_bad=
+	for dp_c in "$@"; do
+		set -- $dp_c
+		[ $# = 4 ] || { not_ok "a device of the carve is missing ($dp_c)"; dp_bad=1; continue; }
+		dp_off=$(cat $DAXDEVS/$1/p2pdax/offset 2>&1)
+		dp_got="$dp_off $(cat $DAXDEVS/$1/size) $(cat $DAXDEVS/$1/align)"
+		if is_num "$dp_off" && same "$dp_off" "$2" && [ "${dp_got#* }" = "$3 $4" ]; then
+			ok "$1 at BAR offset $(hex $2), size $3, align $4"
+		else
+			not_ok "$1 at BAR offset $(hex $2), size $3, align $4 (got $dp_got)"
+			dp_bad=1
+		fi
+	done
+	[ -z "$dp_bad" ]
+}
+
+# switch_nvmes: the two NVMe controllers of the switch machines (run-vm.sh
+# --topology switch, switch-iommu), by serial: NVME gets the PCI function of
+# p2pdaxnvme, NVME2 that of p2pdaxnvme2, each empty if it is missing after
+# 30 s (then false). Loads nvme.
+switch_nvmes() {
+	modprobe nvme
+	wait_for 30 nvme_serial p2pdaxnvme >/dev/null
+	wait_for 30 nvme_serial p2pdaxnvme2 >/dev/null
+	NVME=$(nvme_serial p2pdaxnvme) || NVME=
+	NVME2=$(nvme_serial p2pdaxnvme2) || NVME2=
+	[ -n "$NVME" ] && [ -n "$NVME2" ]
+}
