@@ -110,12 +110,8 @@ static int open_and_map(const char *path, uint64_t off, uint64_t len,
 {
 	char err[DAXDEV_ERRLEN];
 
-	if (daxdev_open(d, path, err))
+	if (daxdev_open_map(d, path, off, len, m, err))
 		return cli_error("%s", err);
-	if (daxdev_map(d, off, len, m, err)) {
-		daxdev_close(d);
-		return cli_error("%s", err);
-	}
 	return 0;
 }
 
@@ -203,16 +199,6 @@ static int cmd_check(int argc, char **argv)
 	return 0;
 }
 
-static int create_file(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return cli_error("create %s: %s", path, strerror(errno));
-	close(fd);
-	return 0;
-}
-
 static sigjmp_buf bus_jmp;
 static void *volatile bus_addr;
 
@@ -271,7 +257,7 @@ static int cmd_hold(int argc, char **argv)
 	}
 
 	touch_pages(m.p, len);
-	if (create_file(argv[4]))
+	if (cli_ready_wait(argv[4], NULL))
 		return EXIT_FAILURE;
 	ready = true;
 	printf("holding 0x%" PRIx64 " bytes at offset 0x%" PRIx64 " of %s\n", len, off, argv[1]);
@@ -342,13 +328,11 @@ static int cmd_pin(int argc, char **argv)
 	close(pfd[1]);
 	close_and_unmap(&d, &m);
 
-	if (create_file(argv[4]))
-		return EXIT_FAILURE;
 	printf("pinned 0x%" PRIx64 " bytes at offset 0x%" PRIx64 ", mapping and device closed\n",
 	       len, off);
 	fflush(stdout);
-	while (access(argv[5], F_OK))
-		usleep(50000);
+	if (cli_ready_wait(argv[4], argv[5]))
+		return EXIT_FAILURE;
 
 	for (done = 0; done < len;) {
 		ssize_t n = read(pfd[0], buf + done, len - done);

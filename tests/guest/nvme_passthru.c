@@ -41,6 +41,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,17 +241,35 @@ static int get_opts(int argc, char **argv, bool io, struct opts *o)
 	return 0;
 }
 
+/*
+ * struct nvme_passthru_cmd is struct nvme_passthru_cmd64 up to and with
+ * timeout_ms, field for field; only the result that follows differs.
+ */
+_Static_assert(offsetof(struct nvme_passthru_cmd, timeout_ms) ==
+	       offsetof(struct nvme_passthru_cmd64, timeout_ms),
+	       "nvme_passthru_cmd and nvme_passthru_cmd64 differ before the result");
+
+/*
+ * Command @c64 (admin if @admin, else I/O) through NVME_IOCTL_ADMIN64_CMD /
+ * NVME_IOCTL_IO64_CMD in mode M_IOCTL64, else through the 32-bit result
+ * forms NVME_IOCTL_ADMIN_CMD / NVME_IOCTL_IO_CMD. Return: what ioctl() did.
+ */
+static int passthru(int fd, bool admin, enum mode mode, const struct nvme_passthru_cmd64 *c64)
+{
+	struct nvme_passthru_cmd c;
+
+	if (mode == M_IOCTL64)
+		return ioctl(fd, admin ? NVME_IOCTL_ADMIN64_CMD : NVME_IOCTL_IO64_CMD, c64);
+	memset(&c, 0, sizeof(c));
+	memcpy(&c, c64, offsetof(struct nvme_passthru_cmd, result));
+	return ioctl(fd, admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD, &c);
+}
+
 /* ------------------------------------------------------------ id-ctrl */
 
 static int identify(int fd, enum mode mode, char *p)
 {
-	struct nvme_passthru_cmd64 c64 = {
-		.opcode = NVME_ADMIN_IDENTIFY,
-		.addr = (uintptr_t)p,
-		.data_len = NVME_ID_LEN,
-		.cdw10 = NVME_ID_CNS_CTRL,
-	};
-	struct nvme_passthru_cmd c = {
+	struct nvme_passthru_cmd64 c = {
 		.opcode = NVME_ADMIN_IDENTIFY,
 		.addr = (uintptr_t)p,
 		.data_len = NVME_ID_LEN,
@@ -258,16 +277,9 @@ static int identify(int fd, enum mode mode, char *p)
 	};
 	int rc;
 
-	switch (mode) {
-	case M_IOCTL:
-		rc = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c);
-		break;
-	case M_IOCTL64:
-		rc = ioctl(fd, NVME_IOCTL_ADMIN64_CMD, &c64);
-		break;
-	default:
+	if (mode == M_LEGACY)
 		return cli_usage_error("-l is for I/O commands");
-	}
+	rc = passthru(fd, true, mode, &c);
 	if (rc < 0)
 		return fail_errno(errno, "ioctl", mode == M_IOCTL64 ?
 				  "NVME_IOCTL_ADMIN64_CMD Identify Controller" :
@@ -348,7 +360,7 @@ static int rw_ioctl(int fd, enum mode mode, bool write, __u32 nsid, uint64_t lba
 
 		name = "NVME_IOCTL_SUBMIT_IO";
 		rc = ioctl(fd, NVME_IOCTL_SUBMIT_IO, &io);
-	} else if (mode == M_IOCTL64) {
+	} else {
 		struct nvme_passthru_cmd64 c = {
 			.opcode = opc,
 			.nsid = nsid,
@@ -359,21 +371,8 @@ static int rw_ioctl(int fd, enum mode mode, bool write, __u32 nsid, uint64_t lba
 			.cdw12 = nlb0,
 		};
 
-		name = "NVME_IOCTL_IO64_CMD";
-		rc = ioctl(fd, NVME_IOCTL_IO64_CMD, &c);
-	} else {
-		struct nvme_passthru_cmd c = {
-			.opcode = opc,
-			.nsid = nsid,
-			.addr = (uintptr_t)p,
-			.data_len = len,
-			.cdw10 = slba & 0xffffffff,
-			.cdw11 = slba >> 32,
-			.cdw12 = nlb0,
-		};
-
-		name = "NVME_IOCTL_IO_CMD";
-		rc = ioctl(fd, NVME_IOCTL_IO_CMD, &c);
+		name = mode == M_IOCTL64 ? "NVME_IOCTL_IO64_CMD" : "NVME_IOCTL_IO_CMD";
+		rc = passthru(fd, false, mode, &c);
 	}
 	if (rc < 0) {
 		char what[128];

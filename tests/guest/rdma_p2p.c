@@ -122,20 +122,6 @@ static int get_range(const char *offs, const char *lens, uint64_t *off, uint64_t
 	return 0;
 }
 
-static int open_and_map(const char *path, uint64_t off, uint64_t len,
-			struct daxdev *d, struct daxmap *m)
-{
-	char err[DAXDEV_ERRLEN];
-
-	if (daxdev_open(d, path, err))
-		return cli_error("%s", err);
-	if (daxdev_map(d, off, len, m, err)) {
-		daxdev_close(d);
-		return cli_error("%s", err);
-	}
-	return 0;
-}
-
 static int gid_is_zero(const union ibv_gid *gid)
 {
 	static const union ibv_gid zero;
@@ -450,75 +436,107 @@ static char *ram_alloc(size_t len)
 }
 
 /*
+ * What remote, local and hold move the pattern between: the mapping of a
+ * device range and a memory buffer of the same size, both registered.
+ */
+struct pair {
+	uint64_t off, len, seed;
+	struct daxdev d;
+	struct daxmap m;
+	char *mem;
+	struct rdma r;
+	struct buf dax, ram;
+};
+
+static void pair_close(struct pair *p)
+{
+	dereg(&p->ram);
+	dereg(&p->dax);
+	rdma_close(&p->r);
+	daxdev_unmap(&p->m);
+	daxdev_close(&p->d);
+	munmap(p->mem, p->len);
+}
+
+/*
+ * The DEV OFF LEN SEED of @argv (at DEV): parse them, map the range, allocate
+ * the memory, open the RDMA device and register both. Return: 0, or the exit
+ * status once it has said why not (nothing is then left open).
+ */
+static int pair_open(struct pair *p, char **argv)
+{
+	char err[DAXDEV_ERRLEN];
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = get_range(argv[1], argv[2], &p->off, &p->len);
+	if (!rc)
+		rc = cli_get_num("SEED", argv[3], &p->seed);
+	if (rc)
+		return rc;
+	p->mem = ram_alloc(p->len);
+	if (!p->mem)
+		return CLI_EXIT_FAIL;
+	if (daxdev_open_map(&p->d, argv[0], p->off, p->len, &p->m, err)) {
+		munmap(p->mem, p->len);
+		return cli_error("%s", err);
+	}
+	if (rdma_open(&p->r) ||
+	    reg(&p->r, &p->dax, (void *)p->m.p, p->len, "dax mapping") ||
+	    reg(&p->r, &p->ram, p->mem, p->len, "memory buffer")) {
+		pair_close(p);
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/*
  * remote and local: the pattern from memory into the mapping and back out,
  * the mapping on the remote side of both work requests or the local one.
  */
 static int run_xfer(int argc, char **argv, bool dax_is_remote)
 {
+	struct pair p;
 	uint64_t off, len, seed;
-	struct buf dax = { 0 }, ram = { 0 };
-	struct daxdev d;
-	struct daxmap m;
-	struct rdma r;
+	struct buf *dax = &p.dax, *ram = &p.ram;
 	char *mem;
 	int rc;
 
 	if (argc != 5)
 		return cli_usage_error("%s takes DEV OFF LEN SEED", argv[0]);
-	rc = get_range(argv[2], argv[3], &off, &len);
-	if (!rc)
-		rc = cli_get_num("SEED", argv[4], &seed);
+	rc = pair_open(&p, argv + 1);
 	if (rc)
 		return rc;
-	mem = ram_alloc(len);
-	if (!mem)
-		return CLI_EXIT_FAIL;
-	if (open_and_map(argv[1], off, len, &d, &m)) {
-		rc = CLI_EXIT_FAIL;
-		goto out_free;
-	}
-	if (rdma_open(&r)) {
-		rc = CLI_EXIT_FAIL;
-		goto out_unmap;
-	}
-	rc = reg(&r, &dax, (void *)m.p, len, "dax mapping");
-	if (!rc)
-		rc = reg(&r, &ram, mem, len, "memory buffer");
-	if (rc)
-		goto out;
+	off = p.off;
+	len = p.len;
+	seed = p.seed;
+	mem = p.mem;
 	printf("ibv_reg_mr %s+0x%" PRIx64 " (0x%" PRIx64 " bytes): lkey 0x%x rkey 0x%x\n",
-	       d.name, off, len, dax.mr->lkey, dax.mr->rkey);
+	       p.d.name, off, len, dax->mr->lkey, dax->mr->rkey);
 
 	/* Into the mapping. */
 	pattern_fill(mem, off, len, seed);
 	if (dax_is_remote)
-		rc = xfer(&r, IBV_WR_RDMA_WRITE, &ram, &dax);
+		rc = xfer(&p.r, IBV_WR_RDMA_WRITE, ram, dax);
 	else
-		rc = xfer(&r, IBV_WR_RDMA_READ, &dax, &ram);
+		rc = xfer(&p.r, IBV_WR_RDMA_READ, dax, ram);
 	if (!rc)
 		rc = check(dax_is_remote ? "WRITE into the mapping" : "READ into the mapping",
-			   m.p, off, len, seed);
+			   p.m.p, off, len, seed);
 	if (rc)
 		goto out;
 
 	/* And out again. */
 	memset(mem, 0, len);
 	if (dax_is_remote)
-		rc = xfer(&r, IBV_WR_RDMA_READ, &ram, &dax);
+		rc = xfer(&p.r, IBV_WR_RDMA_READ, ram, dax);
 	else
-		rc = xfer(&r, IBV_WR_RDMA_WRITE, &dax, &ram);
+		rc = xfer(&p.r, IBV_WR_RDMA_WRITE, dax, ram);
 	if (!rc)
 		rc = check(dax_is_remote ? "READ from the mapping" : "WRITE from the mapping",
 			   mem, off, len, seed);
 out:
-	dereg(&ram);
-	dereg(&dax);
-	rdma_close(&r);
-out_unmap:
-	daxdev_unmap(&m);
-	daxdev_close(&d);
-out_free:
-	munmap(mem, len);
+	pair_close(&p);
 	return rc;
 }
 
@@ -535,6 +553,7 @@ static int cmd_local(int argc, char **argv)
 static int cmd_reg(int argc, char **argv)
 {
 	struct buf dax = { 0 };
+	char err[DAXDEV_ERRLEN];
 	uint64_t off, len;
 	struct daxdev d;
 	struct daxmap m;
@@ -546,8 +565,8 @@ static int cmd_reg(int argc, char **argv)
 	rc = get_range(argv[2], argv[3], &off, &len);
 	if (rc)
 		return rc;
-	if (open_and_map(argv[1], off, len, &d, &m))
-		return CLI_EXIT_FAIL;
+	if (daxdev_open_map(&d, argv[1], off, len, &m, err))
+		return cli_error("%s", err);
 	rc = rdma_open(&r) ? CLI_EXIT_FAIL : 0;
 	if (!rc)
 		rc = reg(&r, &dax, (void *)m.p, len, "dax mapping");
@@ -562,80 +581,36 @@ static int cmd_reg(int argc, char **argv)
 	return rc;
 }
 
-static int create_file(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fclose(f))
-		return cli_error("creating %s: %s", path, strerror(errno));
-	return 0;
-}
-
 static int cmd_hold(int argc, char **argv)
 {
-	struct buf dax = { 0 }, ram = { 0 };
-	uint64_t off, len, seed;
-	struct daxdev d;
-	struct daxmap m;
-	struct rdma r;
-	char *mem;
+	struct pair p;
 	int rc;
 
 	if (argc != 7)
 		return cli_usage_error("hold takes DEV OFF LEN SEED READYFILE RELEASEFILE");
-	rc = get_range(argv[2], argv[3], &off, &len);
-	if (!rc)
-		rc = cli_get_num("SEED", argv[4], &seed);
+	rc = pair_open(&p, argv + 1);
 	if (rc)
 		return rc;
-	mem = ram_alloc(len);
-	if (!mem)
-		return CLI_EXIT_FAIL;
-	if (open_and_map(argv[1], off, len, &d, &m)) {
-		munmap(mem, len);
-		return CLI_EXIT_FAIL;
-	}
-	if (rdma_open(&r)) {
-		daxdev_unmap(&m);
-		daxdev_close(&d);
-		munmap(mem, len);
-		return CLI_EXIT_FAIL;
-	}
-	rc = reg(&r, &dax, (void *)m.p, len, "dax mapping");
-	if (!rc)
-		rc = reg(&r, &ram, mem, len, "memory buffer");
 	/*
 	 * From here on only the registration holds the pages: the mapping is
 	 * gone (the MR keeps its virtual addresses as plain numbers) and so is
 	 * the file.
 	 */
-	daxdev_unmap(&m);
-	daxdev_close(&d);
-	if (rc)
-		goto out;
-	if (create_file(argv[5])) {
-		rc = CLI_EXIT_FAIL;
-		goto out;
-	}
+	daxdev_unmap(&p.m);
+	daxdev_close(&p.d);
 	printf("registered 0x%" PRIx64 " bytes at offset 0x%" PRIx64
-	       " (rkey 0x%x), mapping and device closed\n", len, off, dax.mr->rkey);
+	       " (rkey 0x%x), mapping and device closed\n", p.len, p.off, p.dax.mr->rkey);
 	fflush(stdout);
-	while (access(argv[6], F_OK))
-		usleep(50000);
-
-	rc = xfer(&r, IBV_WR_RDMA_READ, &ram, &dax);
-	if (!rc && !check("READ through the held registration", mem, off, len, seed))
+	rc = cli_ready_wait(argv[5], argv[6]);
+	if (!rc)
+		rc = xfer(&p.r, IBV_WR_RDMA_READ, &p.ram, &p.dax);
+	if (!rc && !check("READ through the held registration", p.mem, p.off, p.len, p.seed))
 		printf("pinned data intact\n");
 	else if (!rc)
 		rc = CLI_EXIT_FAIL;
-out:
-	dereg(&ram);
-	if (dax.mr) {
-		dereg(&dax);
-		printf("deregistered\n");
-	}
-	rdma_close(&r);
-	munmap(mem, len);
+	dereg(&p.dax);
+	printf("deregistered\n");
+	pair_close(&p);
 	return rc;
 }
 

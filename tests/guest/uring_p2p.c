@@ -156,6 +156,34 @@ static int bad_option(const char *cmd, int c, int argc, char **argv)
 }
 
 /*
+ * -q DEPTH and -c CHUNK, which the block and the NVMe commands share: the
+ * value of option @c ('q' or 'c') into @depth or @chunk, CHUNK at most
+ * @max_chunk (@max_name in the message). Return: 0 or CLI_EXIT_USAGE after
+ * saying why.
+ */
+static int get_queue_opt(int c, uint64_t max_chunk, const char *max_name,
+			 unsigned int *depth, uint64_t *chunk)
+{
+	uint64_t v;
+	int rc;
+
+	rc = cli_get_num(c == 'q' ? "DEPTH" : "CHUNK", optarg, &v);
+	if (rc)
+		return rc;
+	if (c == 'q') {
+		if (!v || v > MAX_DEPTH)
+			return cli_usage_error("DEPTH (%s) must be 1..%d", optarg, MAX_DEPTH);
+		*depth = v;
+	} else {
+		if (!v || v % 4096 || v > max_chunk)
+			return cli_usage_error("CHUNK (%s) must be a non-zero multiple of 4096, at most %s",
+					       optarg, max_name);
+		*chunk = v;
+	}
+	return 0;
+}
+
+/*
  * The options and the DAXDEV DAXOFF BLKDEV BLKOFF LEN SEED... of a command
  * (@nseeds seeds), then the two files of "hold" if @files is not NULL:
  * parse, map, open, set up the ring. Return: 0 or the exit status after
@@ -165,7 +193,6 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 		 struct job *j, uint64_t *daxoff, uint64_t *seeds, char **files)
 {
 	const char *cmd = argv[0];
-	uint64_t v;
 	char err[DAXDEV_ERRLEN];
 	int c, rc, i;
 
@@ -182,21 +209,10 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 			j->vec = true;
 			break;
 		case 'q':
-			rc = cli_get_num("DEPTH", optarg, &v);
-			if (rc)
-				return rc;
-			if (!v || v > MAX_DEPTH)
-				return cli_usage_error("DEPTH (%s) must be 1..%d", optarg, MAX_DEPTH);
-			j->depth = v;
-			break;
 		case 'c':
-			rc = cli_get_num("CHUNK", optarg, &v);
+			rc = get_queue_opt(c, 1u << 30, "1G", &j->depth, &j->chunk);
 			if (rc)
 				return rc;
-			if (!v || v % 4096 || v > (1u << 30))
-				return cli_usage_error("CHUNK (%s) must be a non-zero multiple of 4096, at most 1G",
-						       optarg);
-			j->chunk = v;
 			break;
 		default:
 			return bad_option(cmd, c, argc, argv);
@@ -235,12 +251,8 @@ static int setup(int argc, char **argv, bool allow_vec, int nseeds,
 	if (j->blkoff > INT64_MAX - j->len)
 		return cli_usage_error("BLKOFF+LEN (%s+%s) is too large", argv[3], argv[4]);
 
-	if (daxdev_open(&j->dax, argv[0], err))
+	if (daxdev_open_map(&j->dax, argv[0], *daxoff, j->len, &j->map, err))
 		return cli_error("%s", err);
-	if (daxdev_map(&j->dax, *daxoff, j->len, &j->map, err)) {
-		daxdev_close(&j->dax);
-		return cli_error("%s", err);
-	}
 	j->fd = open(argv[2], O_RDWR | O_DIRECT);
 	if (j->fd < 0) {
 		rc = cli_error("open %s O_DIRECT: %s", argv[2], strerror(errno));
@@ -540,7 +552,7 @@ static int cmd_hold(int argc, char **argv)
 	struct iovec iov;
 	struct job j;
 	char *buf;
-	int fd, rc, ret = CLI_EXIT_FAIL;
+	int rc, ret = CLI_EXIT_FAIL;
 
 	rc = setup(argc, argv, false, 1, &j, &daxoff, &seed, files);
 	if (rc)
@@ -563,14 +575,8 @@ static int cmd_hold(int argc, char **argv)
 	/* Only the registration is left: no mapping, no open device. */
 	daxdev_unmap(&j.map);
 	daxdev_close(&j.dax);
-	fd = open(files[0], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		cli_error("create %s: %s", files[0], strerror(errno));
+	if (cli_ready_wait(files[0], files[1]))
 		goto out;
-	}
-	close(fd);
-	while (access(files[1], F_OK))
-		usleep(100 * 1000);
 
 	/* @buf is no longer mapped: a fixed buffer is addressed by its pages. */
 	if (do_io(&j, true, OP_FIXED, buf, j.blkoff, j.len))
@@ -670,12 +676,8 @@ static int cmd_nvme_id_ctrl(int argc, char **argv)
 		return rc;
 	if (off % 4096)
 		return cli_usage_error("DAXOFF (%s) must be a multiple of 4096", argv[3]);
-	if (daxdev_open(&d, argv[2], err))
+	if (daxdev_open_map(&d, argv[2], off, NVME_ID_LEN, &m, err))
 		return cli_error("%s", err);
-	if (daxdev_map(&d, off, NVME_ID_LEN, &m, err)) {
-		daxdev_close(&d);
-		return cli_error("%s", err);
-	}
 	/* Stale bytes must not pass for an answer. */
 	id_fill(m.p);
 	fd = open(argv[1], O_RDONLY);
@@ -765,21 +767,10 @@ static int cmd_nvme_rw(int argc, char **argv, bool write)
 			fixed = true;
 			break;
 		case 'q':
-			rc = cli_get_num("DEPTH", optarg, &v);
-			if (rc)
-				return rc;
-			if (!v || v > MAX_DEPTH)
-				return cli_usage_error("DEPTH (%s) must be 1..%d", optarg, MAX_DEPTH);
-			depth = v;
-			break;
 		case 'c':
-			rc = cli_get_num("CHUNK", optarg, &v);
+			rc = get_queue_opt(c, 16u << 20, "16M", &depth, &chunk);
 			if (rc)
 				return rc;
-			if (!v || v % 4096 || v > (16u << 20))
-				return cli_usage_error("CHUNK (%s) must be a non-zero multiple of 4096, at most 16M",
-						       optarg);
-			chunk = v;
 			break;
 		case 's':
 			rc = cli_get_num("LBASIZE", optarg, &v);
@@ -824,12 +815,8 @@ static int cmd_nvme_rw(int argc, char **argv, bool write)
 		return cli_usage_error("NSOFF+LEN (%s+%s) is too large", argv[3], argv[4]);
 	nreq = len / chunk;
 
-	if (daxdev_open(&d, argv[1], err))
+	if (daxdev_open_map(&d, argv[1], daxoff, len, &m, err))
 		return cli_error("%s", err);
-	if (daxdev_map(&d, daxoff, len, &m, err)) {
-		daxdev_close(&d);
-		return cli_error("%s", err);
-	}
 	if (write)
 		pattern_fill(m.p, nsoff, len, seed);
 	else

@@ -4,8 +4,10 @@
  * put on stderr (daxtool's and patcheck's tests only match parts of them) and
  * the exit statuses it returns. TAP on stdout.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -69,11 +71,12 @@ int main(void)
 	char *argv_none[] = { "tprog", NULL };
 	char *argv_frob[] = { "tprog", "frob", "x", NULL };
 	char *argv_answer[] = { "tprog", "answer", "a", "b", NULL };
+	char dir[] = "/tmp/test_cli.XXXXXX", ready[64], release[64], missing[64], want[128];
 	FILE *tmp = tmpfile();
 	const uint64_t untouched = 0x5a5a5a5a5a5a5a5aULL;
 	uint64_t v;
 	size_t i;
-	int rc;
+	int fd, rc;
 
 	if (!tmp || (capture_fd = dup(fileno(tmp))) < 0 || dup2(capture_fd, STDERR_FILENO) < 0) {
 		printf("Bail out! cannot redirect stderr to a temporary file\n");
@@ -141,6 +144,34 @@ int main(void)
 	ok(fn_argc == 3 && fn_argv == argv_answer + 1,
 	   "cli_dispatch() passes the command its name and arguments");
 	is_output("", "cli_dispatch() of a known command says nothing itself");
+
+	/* The READYFILE RELEASEFILE handshake, in a directory of its own. */
+	if (!mkdtemp(dir)) {
+		printf("Bail out! mkdtemp: cannot make a directory for cli_ready_wait()\n");
+		return 1;
+	}
+	snprintf(ready, sizeof(ready), "%s/ready", dir);
+	snprintf(release, sizeof(release), "%s/release", dir);
+	begin();
+	rc = cli_ready_wait(ready, NULL);
+	ok(rc == 0 && !access(ready, F_OK), "cli_ready_wait(READY, NULL) creates READY, returns 0");
+	is_output("", "cli_ready_wait() says nothing when it succeeds");
+	unlink(ready);
+	fd = open(release, O_WRONLY | O_CREAT, 0644);
+	if (fd >= 0)
+		close(fd);
+	rc = cli_ready_wait(ready, release);
+	ok(rc == 0 && !access(ready, F_OK),
+	   "cli_ready_wait(READY, RELEASE) with RELEASE there: READY created, returns 0");
+	unlink(ready);
+	unlink(release);
+	snprintf(missing, sizeof(missing), "%s/none/ready", dir);
+	begin();
+	rc = cli_ready_wait(missing, release);
+	ok(rc == 1, "cli_ready_wait() returns 1 when READY cannot be created, without waiting");
+	snprintf(want, sizeof(want), "tprog: create %s: No such file or directory\n", missing);
+	is_output(want, "cli_ready_wait(): READY not created, named with the reason");
+	rmdir(dir);
 
 	return tap_done();
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* See cli.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "numparse.h"
@@ -73,6 +75,18 @@ bool cli_want_help(int argc, char **argv)
 		if (cli_is_help(argv[i]))
 			return true;
 	return false;
+}
+
+int cli_ready_wait(const char *ready, const char *release)
+{
+	int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return cli_error("create %s: %s", ready, strerror(errno));
+	close(fd);
+	while (release && access(release, F_OK))
+		usleep(50 * 1000);
+	return 0;
 }
 
 int cli_dispatch(const struct cli_cmd *cmds, size_t ncmds, int argc, char **argv)

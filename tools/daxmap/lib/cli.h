@@ -55,6 +55,16 @@ bool cli_is_help(const char *arg);
 /* cli_want_help() - whether any argument after the program asks for usage. */
 bool cli_want_help(int argc, char **argv);
 
+/*
+ * cli_ready_wait() - the READYFILE RELEASEFILE handshake of the test tools'
+ * commands that hold something for their caller: create the empty file
+ * @ready (the caller waits for it), then, if @release is not NULL, wait until
+ * the file @release exists (polled every 50 ms).
+ * Return: 0, or CLI_EXIT_FAIL once it has said why @ready could not be
+ * created.
+ */
+int cli_ready_wait(const char *ready, const char *release);
+
 /* A command of a "PROG COMMAND ARGS..." program; @fn gets COMMAND ARGS... */
 struct cli_cmd {
 	const char *name;

@@ -187,6 +187,18 @@ void daxdev_unmap(struct daxmap *m)
 	m->base = MAP_FAILED;
 }
 
+int daxdev_open_map(struct daxdev *d, const char *path, uint64_t off, uint64_t len,
+		    struct daxmap *m, char err[DAXDEV_ERRLEN])
+{
+	if (daxdev_open(d, path, err))
+		return -1;
+	if (daxdev_map(d, off, len, m, err)) {
+		daxdev_close(d);
+		return -1;
+	}
+	return 0;
+}
+
 int daxdev_read_line(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -71,6 +71,14 @@ int daxdev_map(const struct daxdev *d, uint64_t off, uint64_t len,
 void daxdev_unmap(struct daxmap *m);
 
 /*
+ * daxdev_open_map() - daxdev_open() @path, then daxdev_map() [@off, @off +
+ * @len) of it; the device is closed again if the mapping fails.
+ * Return: 0, or -1 with a one-line reason in @err.
+ */
+int daxdev_open_map(struct daxdev *d, const char *path, uint64_t off, uint64_t len,
+		    struct daxmap *m, char err[DAXDEV_ERRLEN]);
+
+/*
  * daxdev_read_line() - read the one-line file @path into @buf, newline
  * removed. Return: 0 or an errno.
  */
