@@ -23,6 +23,11 @@
 #             and io_uring fixed buffers (6.5+); it waits for each
 #   teardown  unbind (unless unbind.sh did) and rmmod
 #
+# Before each section a mark read (dma_mark) splits QEMU's trace of the NVMe
+# commands (this directory's qemu-trace), so that the host can tell, per
+# section, whether the controllers' DMA went to the BAR or through RAM
+# (post-dma.sh).
+#
 # Each section is sourced in this order when it exists; it may use what
 # setup found ($IV, $REGION, $DAX0..$DAX3, $NVME, $NVME_BLK, $NVME2,
 # $NVME2_BLK) and the helpers of lib.sh and p2plib.sh. To run only some of
