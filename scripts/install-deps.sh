@@ -16,7 +16,8 @@ pkgs="build-essential kmod cpio gzip xz-utils pahole pciutils
       qemu-system-x86 busybox-static daxctl ndctl
       linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
       flex bison bc libelf-dev libssl-dev
-      fio nvme-cli liburing-dev libibverbs-dev ibverbs-providers iproute2"
+      fio nvme-cli liburing-dev libibverbs-dev ibverbs-providers ibverbs-utils
+      iproute2"
 
 missing() {
 	for p in "$@"; do
