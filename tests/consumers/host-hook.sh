@@ -9,7 +9,6 @@ workdir=$1
 bar=$1/bar.img
 nvme=$1/nvme.img
 nvme2=$1/nvme2.img
-hx() { printf %#x "$1"; }
 
 # run_sections pre|post: source PREFIX-NAME.sh of this directory, in name
 # order, for the sections the guest ran (run.sh: consumers_only= on the

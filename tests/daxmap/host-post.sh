@@ -13,7 +13,6 @@ here=$(dirname "$0")
 . "$here/../qemu/host-lib.sh"
 bar=$1/bar.img
 nvme=$1/nvme.img
-hx() { printf %#x "$1"; }
 
 if [ "$(stat -c %s "$bar")" != $BAR_SIZE ]; then
 	echo "not ok - host: bar.img is $BAR_SIZE bytes (the suite runs with the default 256M BAR)"

@@ -11,6 +11,8 @@ patcheck=${P2PDAX_BUILD:-}/tests/tools/patcheck
 
 ok() { echo "ok - host: $*"; }
 not_ok() { echo "not ok - host: $*"; }
+# hx N: N in hex, for descriptions.
+hx() { printf %#x "$1"; }
 
 # t DESC ARGS...: one test line for "patcheck ARGS...", its output as
 # diagnostics when it fails.
