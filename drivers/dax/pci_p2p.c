@@ -37,10 +37,17 @@
  * Three properties of the dax core on the kernels this supports shape the
  * code:
  *
- * - Caching follows the memory type reserved for the range when its pages
- *   are created. Left alone that depends on firmware MTRRs, and BAR memory
- *   above 4G has come out write-back. The range is therefore reserved
- *   write-combining (prefetchable BARs) or uncached before any device exists.
+ * - The memory type of the kernel's own mapping follows the type reserved
+ *   for the range when its pages are created. Left alone that depends on
+ *   firmware MTRRs, and BAR memory above 4G has come out write-back. The
+ *   range is therefore reserved write-combining (prefetchable BARs) or
+ *   uncached before any device exists. User mappings get that type only
+ *   where device_dax's fault path applies it: at every size up to v6.2, up
+ *   to 2M from v6.3 (1 GiB entries drop it), at no size from v6.15. Binds of
+ *   device_dax at an alignment it would map write-back are refused, and on
+ *   kernels where it maps nothing right a dax driver of this module's own
+ *   serves the mappings (compat/dax_mmap.c out of tree; the fix belongs in
+ *   device_dax). See dax_pci_p2p_may_bind().
  * - GUP pins (in-flight O_DIRECT, RDMA memory registrations, vmsplice) do not
  *   hold the page map: freeing it under a pin turns the later unpin into a
  *   use-after-free. A dax bus notifier holds the page maps of a region while
@@ -49,8 +56,8 @@
  * - The core places devices first-fit and checks their sizes, not their
  *   starts, against their alignment, and it would online the memory as
  *   System RAM for kmem. The same notifier vets every bind of a device of a
- *   region, and refuses misplaced huge-aligned devices and system-ram mode
- *   (see dax_pci_p2p_may_bind()).
+ *   region: only drivers that map it with its memory type may bind, and
+ *   misplaced huge-aligned devices are refused (see dax_pci_p2p_may_bind()).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -82,6 +89,38 @@
 #include "bus.h"
 #ifdef DAX_PCI_P2P_HAVE_USE_DMA_IOMMU
 #include <linux/iommu-dma.h>
+#endif
+
+#ifndef DAX_PCI_P2P_HAVE_COMPAT
+/*
+ * In a kernel tree: device_dax maps every alignment with the memory type of
+ * the range, and nothing of compat/ is needed.
+ */
+#define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	PUD_SIZE
+
+static inline int dax_pci_p2p_mmap_prepare(struct device *dev,
+					   unsigned long align, bool uncached)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void dax_pci_p2p_mmap_done(struct device *dev)
+{
+}
+
+static inline struct device_driver *dax_pci_p2p_mmap_driver(void)
+{
+	return NULL;
+}
+
+static inline int dax_pci_p2p_mmap_register(void)
+{
+	return 0;
+}
+
+static inline void dax_pci_p2p_mmap_unregister(void)
+{
+}
 #endif
 
 /*
@@ -288,8 +327,9 @@ static unsigned long dax_pci_p2p_count_pinned(struct dev_pagemap *pgmap,
 
 			/*
 			 * An idle device-dax folio holds exactly one reference
-			 * (__init_zone_device_page() on 6.1 and 6.12; mapping it
-			 * takes none): any more is a GUP pin or a get_page().
+			 * (__init_zone_device_page()). Mapping it takes another
+			 * from v6.15 on, but by now the teardown has zapped
+			 * every mapping: any more is a GUP pin or a get_page().
 			 */
 			if (folio_ref_count(folio) > 1) {
 				if (!*first || PFN_PHYS(folio_pfn(folio)) < *first)
@@ -395,7 +435,11 @@ static int dax_pci_p2p_hold_pgmaps(struct dax_pci_p2p_drain *drain,
 
 	/* Page maps start and end on subsection boundaries. */
 	for (; pfn < end; pfn += PHYS_PFN(DAX_PCI_P2P_MIN_ALIGN)) {
+#ifdef DAX_PCI_P2P_HAVE_GET_DEV_PAGEMAP_PGMAP_ARG
 		pgmap = get_dev_pagemap(pfn, NULL);
+#else
+		pgmap = get_dev_pagemap(pfn);
+#endif
 		if (!pgmap)
 			continue;
 
@@ -623,8 +667,27 @@ static int dax_pci_p2p_group_child(struct device *dev, void *data)
 }
 
 /*
+ * The largest alignment at which a device of a region can be mapped with the
+ * region's memory type on this kernel, by device_dax or by the dax driver of
+ * compat/dax_mmap.c where there is one.
+ */
+static unsigned long dax_pci_p2p_max_align(void)
+{
+	if (dax_pci_p2p_mmap_driver())
+		return PUD_SIZE;
+	return DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN;
+}
+
+static const char *dax_pci_p2p_size_name(unsigned long align)
+{
+	return align >= SZ_1G ? "1G" : align >= SZ_2M ? "2M" : "4K";
+}
+
+/*
  * Whether @dev may be bound to its driver now: 0, or after saying why,
- * -EPERM (system-ram mode) or -EINVAL (misplaced).
+ * -EPERM (a driver that must never have BAR memory), -EOPNOTSUPP (a driver
+ * that would map it write-back on this kernel; *@rebind is set when this
+ * module's own dax driver serves it instead) or -EINVAL (misplaced).
  *
  * System RAM (kmem): BAR memory is device memory behind PCIe, not memory the
  * CPU caches coherently. Onlined as System RAM it would be mapped write-back
@@ -632,6 +695,12 @@ static int dax_pci_p2p_group_child(struct device *dev, void *data)
  * to the kernel and to every process, and nothing could take it back out
  * safely. No BAR qualifies, so there is no opt-in. (kmem would also refuse
  * the region's NUMA_NO_NODE target, with a message that does not say why.)
+ *
+ * Memory type: only drivers known to map the memory with the type reserved
+ * for it may bind: device_dax up to the alignment this kernel's device_dax
+ * gets right (DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN), and the dax driver of
+ * compat/dax_mmap.c. Any other dax driver (fsdev_dax, a future one) is
+ * refused: nothing says how it maps.
  *
  * Placement (device_dax): the dax core checks a device's range lengths
  * against its alignment, but not their starts, and allocates first-fit. A
@@ -645,28 +714,49 @@ static int dax_pci_p2p_group_child(struct device *dev, void *data)
  * region's first device gets its range only after it is added, and it
  * starts at the region's start with the region's alignment.
  */
-static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev)
+static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
+				u64 align, bool *rebind)
 {
+	struct device_driver *own = dax_pci_p2p_mmap_driver();
 	struct pci_dev *pdev = p2p->pdev;
-	u64 align, start;
+	const char *drv = dev->driver->name;
+	u64 start;
 	int nr = 0;
 
-	if (!strcmp(dev->driver->name, "kmem")) {
+	if (!strcmp(drv, "kmem")) {
 		dev_err_ratelimited(dev, "system-ram mode refused: %s BAR%d is device memory, not coherent System RAM; keep it as devdax: daxctl reconfigure-device --mode=devdax %s\n",
 				    pci_name(pdev), p2p->bar, dev_name(dev));
 		return -EPERM;
 	}
+	if (dev->driver != own && strcmp(drv, "device_dax")) {
+		dev_err_ratelimited(dev, "%s refused: only %s map %s BAR%d with its memory type; bind that instead\n",
+				    drv, own ? own->name : "device_dax",
+				    pci_name(pdev), p2p->bar);
+		return -EPERM;
+	}
+	if (dev->driver != own && align > DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN) {
+		if (own) {
+			/* Not an error of the user's: said once per bind. */
+			dev_info(dev, "device_dax maps BAR memory write-back on this kernel: %s serves it instead\n",
+				 own->name);
+			*rebind = true;
+		} else {
+			dev_err_ratelimited(dev, "not enabled: device_dax maps %s pages write-back on this kernel; give it alignment %s or less: daxctl reconfigure-device -a %s %s\n",
+					    dax_pci_p2p_size_name(align),
+					    dax_pci_p2p_size_name(DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN),
+					    dax_pci_p2p_size_name(DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN),
+					    dev_name(dev));
+		}
+		return -EOPNOTSUPP;
+	}
 
 	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
-	if (!nr)
+	if (!nr || align <= DAX_PCI_P2P_MIN_ALIGN)
 		return 0;
-	if (dax_pci_p2p_dax_attr(dev, "align", &align) ||
-	    dax_pci_p2p_dax_attr(dev, "resource", &start)) {
-		dev_err_ratelimited(dev, "not enabled: cannot read its alignment and start from the dax core to check its placement\n");
+	if (dax_pci_p2p_dax_attr(dev, "resource", &start)) {
+		dev_err_ratelimited(dev, "not enabled: cannot read its start from the dax core to check its placement\n");
 		return -EINVAL;
 	}
-	if (align <= DAX_PCI_P2P_MIN_ALIGN)
-		return 0;
 	if (nr > 1) {
 		dev_err_ratelimited(dev, "not enabled: it is in %d pieces, and only the first one's placement can be checked at alignment %#llx; destroy it and create it again where it fits in one piece\n",
 				    nr, align);
@@ -688,32 +778,57 @@ static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev)
  * the driver's probe, and a failure there ends the bind with that error
  * (really_probe()). A refused bind gets one of these domains for its length
  * only, from BIND_DRIVER to NOT_BOUND, under the device lock; they have no
- * power management operations. Neither device_dax nor kmem then run at all:
- * no claim, no page map, nothing to undo, and daxctl sees the errno.
+ * power management operations. The refused driver then does not run at
+ * all: no claim, no page map, nothing to undo, and daxctl sees the errno.
  */
-static int dax_pci_p2p_no_ram(struct device *dev)
+static int dax_pci_p2p_refuse_eperm(struct device *dev)
 {
 	return -EPERM;
 }
 
-static int dax_pci_p2p_misplaced(struct device *dev)
+static int dax_pci_p2p_refuse_einval(struct device *dev)
 {
 	return -EINVAL;
 }
 
-static struct dev_pm_domain dax_pci_p2p_refuse_ram = {
-	.activate = dax_pci_p2p_no_ram,
+static int dax_pci_p2p_refuse_eopnotsupp(struct device *dev)
+{
+	return -EOPNOTSUPP;
+}
+
+static struct dev_pm_domain dax_pci_p2p_refuse[] = {
+	{ .activate = dax_pci_p2p_refuse_eperm },
+	{ .activate = dax_pci_p2p_refuse_einval },
+	{ .activate = dax_pci_p2p_refuse_eopnotsupp },
+	/* The same, and this module's own dax driver binds it afterwards. */
+	{ .activate = dax_pci_p2p_refuse_eopnotsupp },
 };
 
-static struct dev_pm_domain dax_pci_p2p_refuse_placement = {
-	.activate = dax_pci_p2p_misplaced,
-};
+#define DAX_PCI_P2P_REBIND	(&dax_pci_p2p_refuse[3])
+
+static bool dax_pci_p2p_refused(struct device *dev)
+{
+	return dev->pm_domain >= &dax_pci_p2p_refuse[0] &&
+	       dev->pm_domain <= &dax_pci_p2p_refuse[ARRAY_SIZE(dax_pci_p2p_refuse) - 1];
+}
 
 /* Called before @dev, a dax device of @p2p, is bound to a driver. */
 static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
 {
-	int rc = dax_pci_p2p_may_bind(p2p, dev);
+	struct dev_pm_domain *refusal;
+	bool rebind = false;
+	u64 align;
+	int rc;
 
+	if (dax_pci_p2p_dax_attr(dev, "align", &align)) {
+		dev_err_ratelimited(dev, "not enabled: cannot read its alignment from the dax core\n");
+		rc = -EINVAL;
+	} else {
+		rc = dax_pci_p2p_may_bind(p2p, dev, align, &rebind);
+	}
+	if (!rc && dev->driver == dax_pci_p2p_mmap_driver())
+		rc = dax_pci_p2p_mmap_prepare(dev, align,
+					      p2p->caching == DAX_PCI_P2P_UC);
 	if (!rc)
 		return;
 	if (dev->pm_domain) {
@@ -721,18 +836,56 @@ static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
 		dev_err(dev, "cannot refuse the bind: the device has a PM domain\n");
 		return;
 	}
-	dev_pm_domain_set(dev, rc == -EPERM ? &dax_pci_p2p_refuse_ram :
-					      &dax_pci_p2p_refuse_placement);
+	if (rebind)
+		refusal = DAX_PCI_P2P_REBIND;
+	else if (rc == -EPERM)
+		refusal = &dax_pci_p2p_refuse[0];
+	else if (rc == -EOPNOTSUPP)
+		refusal = &dax_pci_p2p_refuse[2];
+	else
+		refusal = &dax_pci_p2p_refuse[1];
+	dev_pm_domain_set(dev, refusal);
+}
+
+/* Binds this module's own dax driver to a device device_dax was refused. */
+struct dax_pci_p2p_rebind {
+	struct work_struct work;
+	struct device *dev;
+};
+
+static void dax_pci_p2p_rebind_work(struct work_struct *work)
+{
+	struct dax_pci_p2p_rebind *rb =
+		container_of(work, struct dax_pci_p2p_rebind, work);
+	int rc = 0;
+
+	if (!READ_ONCE(rb->dev->driver))
+		rc = device_driver_attach(dax_pci_p2p_mmap_driver(), rb->dev);
+	if (rc && rc != -EBUSY && rc != -ENODEV)
+		dev_err(rb->dev, "cannot bind %s (%d): bind it by hand: echo %s > /sys/bus/dax/drivers/%s/bind\n",
+			dax_pci_p2p_mmap_driver()->name, rc, dev_name(rb->dev),
+			dax_pci_p2p_mmap_driver()->name);
+	put_device(rb->dev);
+	kfree(rb);
 }
 
 /* Called once a bind of @dev has ended, with @bound telling how. */
 static void dax_pci_p2p_bind_done(struct device *dev, bool bound)
 {
-	if (dev->pm_domain != &dax_pci_p2p_refuse_ram &&
-	    dev->pm_domain != &dax_pci_p2p_refuse_placement)
+	struct dax_pci_p2p_rebind *rb;
+
+	dax_pci_p2p_mmap_done(dev);
+	if (!dax_pci_p2p_refused(dev))
 		return;
 	if (bound)
 		dev_err(dev, "bound to %s although refused\n", dev->driver->name);
+	if (dev->pm_domain == DAX_PCI_P2P_REBIND && !bound) {
+		/* An unbind cannot fail, nor can this: no error path. */
+		rb = kzalloc(sizeof(*rb), GFP_KERNEL | __GFP_NOFAIL);
+		rb->dev = get_device(dev);
+		INIT_WORK(&rb->work, dax_pci_p2p_rebind_work);
+		queue_work(dax_pci_p2p_wq, &rb->work);
+	}
 	dev_pm_domain_set(dev, NULL);
 }
 
@@ -775,37 +928,68 @@ static struct notifier_block dax_pci_p2p_dax_nb = {
 	.notifier_call = dax_pci_p2p_dax_notify,
 };
 
-static int dax_pci_p2p_match_child(struct device *dev, void *data)
+static int dax_pci_p2p_first_dax(struct device *dev, void *data)
 {
-	return dev->bus && !strcmp(dev->bus->name, "dax");
+	struct device **found = data;
+
+	if (!dev->bus || strcmp(dev->bus->name, "dax"))
+		return 0;
+	*found = get_device(dev);
+	return 1;
 }
 
 /*
- * The dax bus type is not exported; learn it from the first dax device made
- * here and watch its binds and unbinds from then on.
+ * Watch the binds and unbinds of dax devices from now on. The dax bus type
+ * is not exported: it is the bus of this module's own dax driver where there
+ * is one, else it is learnt from the first dax device made here (@pdev's),
+ * which then predates the notifier.
  */
 static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
 {
-	struct device *child;
+	struct device_driver *own = dax_pci_p2p_mmap_driver();
+	typeof(dax_pci_p2p_dax_bus) bus = NULL;
+	struct device *child = NULL;
 	int rc = 0;
 
 	mutex_lock(&dax_pci_p2p_bus_lock);
 	if (dax_pci_p2p_dax_bus)
 		goto out;
-	child = device_find_child(&pdev->dev, NULL, dax_pci_p2p_match_child);
-	if (!child) {
+	if (pdev)
+		device_for_each_child(&pdev->dev, &child, dax_pci_p2p_first_dax);
+	if (child)
+		bus = child->bus;
+	else if (own)
+		bus = own->bus;
+	if (!bus) {
 		rc = -ENODEV;
 		goto out;
 	}
-	rc = bus_register_notifier(child->bus, &dax_pci_p2p_dax_nb);
+	rc = bus_register_notifier(bus, &dax_pci_p2p_dax_nb);
 	if (!rc) {
-		dax_pci_p2p_dax_major = MAJOR(child->devt);
-		dax_pci_p2p_dax_bus = child->bus;
+		if (child)
+			WRITE_ONCE(dax_pci_p2p_dax_major, MAJOR(child->devt));
+		dax_pci_p2p_dax_bus = bus;
 	}
-	put_device(child);
 out:
+	/* Watching since module load: the major comes with the first device. */
+	if (child && !dax_pci_p2p_dax_major && dax_pci_p2p_dax_bus)
+		WRITE_ONCE(dax_pci_p2p_dax_major, MAJOR(child->devt));
+	put_device(child);
 	mutex_unlock(&dax_pci_p2p_bus_lock);
 	return rc;
+}
+
+static int dax_pci_p2p_attach_own(struct device *dev, void *data)
+{
+	int rc;
+
+	if (!dev->bus || dev->bus != dax_pci_p2p_dax_bus || READ_ONCE(dev->driver))
+		return 0;
+	rc = device_driver_attach(dax_pci_p2p_mmap_driver(), dev);
+	if (rc && rc != -EBUSY)
+		dev_err(dev, "cannot bind %s (%d)\n",
+			dax_pci_p2p_mmap_driver()->name, rc);
+	return 0;
 }
 
 static void dax_pci_p2p_unlist(void *data)
@@ -1022,6 +1206,12 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 	mutex_lock(&dax_pci_p2p_lock);
 	device_for_each_child(dev, NULL, dax_pci_p2p_group_child);
 	mutex_unlock(&dax_pci_p2p_lock);
+	/*
+	 * Where device_dax cannot map the region, it was refused the first
+	 * device, or is not loaded: this module's own dax driver serves it.
+	 */
+	if (dax_pci_p2p_mmap_driver() && align > DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN)
+		device_for_each_child(dev, NULL, dax_pci_p2p_attach_own);
 
 	pci_info(pdev, "BAR%d %pR: dax region %d, %s, align %#lx\n", bar,
 		 &p2p->res, id, dax_pci_p2p_caching_names[p2p->caching], align);
@@ -1036,8 +1226,9 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
  * @offset: start of the memory inside the BAR, 2 MiB aligned
  * @size: length of the memory, a multiple of 2 MiB; 0 for the rest of the BAR
  * @align: mapping alignment of the region and its first device: %PAGE_SIZE,
- *	%PMD_SIZE or %PUD_SIZE; 0 for 1 GiB where the range allows it and
- *	2 MiB otherwise
+ *	%PMD_SIZE or %PUD_SIZE (not where the kernel's device_dax maps 1 GiB
+ *	pages write-back and nothing here serves them instead); 0 for 1 GiB
+ *	where the range and the kernel allow it and 2 MiB otherwise
  * @flags: %DAX_PCI_P2P_UNCACHED to map a prefetchable BAR uncached;
  *	%DAX_PCI_P2P_PERSISTENT if the memory behind the BAR is non-volatile
  *	(reported to users through sysfs and /dev/p2pdax, nothing else)
@@ -1046,7 +1237,11 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
  * one device (/dev/daxX.Y) that covers all of it; daxctl can then resize the
  * device and carve out more. The range is reserved write-combining when the
  * BAR is prefetchable (and @flags does not ask otherwise), uncached when it
- * is not: user mappings of device memory are never write-back.
+ * is not, and user mappings get that type: only device_dax, where this
+ * kernel's device_dax maps the alignment with it, or this module's own dax
+ * driver (out-of-tree builds on kernels whose device_dax cannot) may bind a
+ * device of the region. User mappings of device memory are never
+ * write-back.
  *
  * Every later bind of a device of the region is vetted: binding to kmem
  * (system-ram mode) is refused, as BAR memory is not coherent System RAM
@@ -1078,7 +1273,8 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
  * Context: Process context, from the probe of the driver bound to @pdev,
  * after pcim_enable_device().
  * Return: 0 on success, or a negative errno (after logging why): -EINVAL for
- * an unusable BAR, range or alignment, -EBUSY if the range or the driver
+ * an unusable BAR, range or alignment, -EOPNOTSUPP for an alignment this
+ * kernel would map write-back, -EBUSY if the range or the driver
  * data is in use, -EOPNOTSUPP if PAT is disabled (no way to keep the
  * memory from being mapped write-back), -ENOMEM, or an error of the dax
  * core.
@@ -1105,13 +1301,20 @@ int devm_dax_pci_p2p_add(struct pci_dev *pdev, int bar, resource_size_t offset,
 			align);
 		return -EINVAL;
 	}
+	if (align > dax_pci_p2p_max_align()) {
+		p2p_err(pdev, "alignment %s is not supported on this kernel: device_dax would map its pages write-back; use %s or less\n",
+			dax_pci_p2p_size_name(align),
+			dax_pci_p2p_size_name(dax_pci_p2p_max_align()));
+		return -EOPNOTSUPP;
+	}
 	rc = dax_pci_p2p_check_bar(pdev, bar, offset, &size,
 				   align ?: DAX_PCI_P2P_MIN_ALIGN);
 	if (rc)
 		return rc;
 	start = pci_resource_start(pdev, bar) + offset;
 	if (!align)
-		align = IS_ALIGNED(start | size, PUD_SIZE) ? PUD_SIZE : PMD_SIZE;
+		align = IS_ALIGNED(start | size, PUD_SIZE) &&
+			dax_pci_p2p_max_align() >= PUD_SIZE ? PUD_SIZE : PMD_SIZE;
 
 	if (dev_get_drvdata(dev)) {
 		p2p_err(pdev, "driver data is in use: the dax core keeps its region there, so the driver must not use pci_set_drvdata()\n");
@@ -2004,9 +2207,19 @@ static int __init dax_pci_p2p_init(void)
 	if (!dax_pci_p2p_wq)
 		return -ENOMEM;
 
-	rc = misc_register(&dax_pci_p2p_ctl);
+	rc = dax_pci_p2p_mmap_register();
 	if (rc)
 		goto err_wq;
+	/* With a dax driver of its own, the dax bus is known now. */
+	if (dax_pci_p2p_mmap_driver()) {
+		rc = dax_pci_p2p_watch_dax_bus(NULL);
+		if (rc)
+			goto err_mmap;
+	}
+
+	rc = misc_register(&dax_pci_p2p_ctl);
+	if (rc)
+		goto err_mmap;
 
 	rc = pci_register_driver(&dax_pci_p2p_driver);
 	if (rc)
@@ -2021,8 +2234,12 @@ err_driver:
 	pci_unregister_driver(&dax_pci_p2p_driver);
 err_misc:
 	misc_deregister(&dax_pci_p2p_ctl);
-err_wq:
+err_mmap:
 	dax_pci_p2p_stop_watching();
+	dax_pci_p2p_mmap_unregister();
+	return rc;
+err_wq:
+	destroy_workqueue(dax_pci_p2p_wq);
 	return rc;
 }
 module_init(dax_pci_p2p_init);
@@ -2032,6 +2249,7 @@ static void __exit dax_pci_p2p_exit(void)
 	misc_deregister(&dax_pci_p2p_ctl);
 	pci_unregister_driver(&dax_pci_p2p_driver);
 	dax_pci_p2p_stop_watching();
+	dax_pci_p2p_mmap_unregister();
 }
 module_exit(dax_pci_p2p_exit);
 
