@@ -75,9 +75,10 @@ configure() {
 compile() {
 	rm -f "$src/drivers/dax/pci_p2p.o"
 	# A v6.1 tree: the caller of alloc_dax_region() drops a reference
-	# there (the in-tree default follows current kernels, which have no
-	# dax_region_put()).
-	make -C "$src" W=1 C=1 KCFLAGS=-DDAX_PCI_P2P_HAVE_DAX_REGION_PUT \
+	# there, and get_dev_pagemap() takes a page map to start from (the
+	# in-tree default follows current kernels).
+	make -C "$src" W=1 C=1 \
+		KCFLAGS="-DDAX_PCI_P2P_HAVE_DAX_REGION_PUT -DDAX_PCI_P2P_HAVE_GET_DEV_PAGEMAP_PGMAP_ARG" \
 		drivers/dax/pci_p2p.o > "$build/compile.log" 2>&1
 	rc=$?
 	cat "$build/compile.log"
