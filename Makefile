@@ -2,15 +2,23 @@
 #
 # p2pdax top-level build.
 #
-#   make                build the module for every installed kernel (or for
+#   make                build the module and the test-only modules of
+#                       tests/kmod/ for every target kernel (or for
 #                       KDIR=/path/to/kernel/build only), daxmap and the test
 #                       programs
+#   make modules        the modules alone, into $(BUILD)/KVER/ (driver:
+#                       dax_pci_p2p.ko; tests/kmod/*.ko). The
+#                       target kernels (scripts/kernels.sh): every kernel
+#                       installed here with headers, and Debian 13's kernel
+#                       (7.3) in the Debian 13 root that make deps sets up in
+#                       /var/lib/p2pdax/trixie (P2PDAX_TRIXIE), built there
+#                       with its own compiler, as root
 #   make install        install daxmap and its man page (PREFIX, default
 #                       /usr/local; DESTDIR); make uninstall
 #   make check          install what is missing, build, run every test
 #   make demo           install what is missing, build, boot the demo VM
 #   make intree-check   prove the in-tree form builds in Debian's 6.1 source
-#   make unit-check, guest-check, carve-check, stress-check, p2p-check,
+#   make unit-check, guest-check, carve-check, memtype-check, stress-check, p2p-check,
 #                       p2p-iommu-check, daxmap-check: one part of make check
 #   make bench          first-touch, fault and memmap figures per alignment,
 #                       from one QEMU boot per kernel (BENCH_KVER=K: only K)
@@ -18,29 +26,49 @@
 
 BUILD   ?= $(CURDIR)/build
 KDIR    ?=
-KDIRS   := $(if $(KDIR),$(KDIR),$(shell scripts/kernels.sh))
+# The kernels, one per line: "KDIR" for one of this system, "KDIR SYSROOT"
+# for one whose headers are in another Debian's root (scripts/kernels.sh).
+TARGETS := $(if $(KDIR),echo $(KDIR),scripts/kernels.sh)
 SOURCES := Kbuild drivers include compat
+# Test-only modules, each directory with a Kbuild of its own: copied to
+# $(BUILD)/KVER/DIR and built there, apart from the driver.
+TEST_KMODS := $(wildcard tests/kmod)
 
 export BUILD
 
-.PHONY: all modules daxmap tests deps check unit-check guest-check carve-check stress-check \
+.PHONY: all modules daxmap tests deps check unit-check guest-check carve-check memtype-check stress-check \
 	p2p-check p2p-iommu-check daxmap-check consumers-check bench demo intree-check install uninstall clean
 
 all: modules daxmap tests
 
+# Per kernel: copy the sources, detect its features, build the driver, then
+# the test modules. A kernel of another root is built inside that root,
+# which sees $(BUILD)/KVER at the same path (scripts/sysroot-run.sh), with
+# the KDIR it knows.
 modules:
-	@test -n "$(KDIRS)" || { echo "no kernel build tree found: install linux-headers-amd64 (make deps) or pass KDIR=" >&2; exit 1; }
-	@set -e; for kdir in $(KDIRS); do \
-		kver=$$(scripts/kver.sh $$kdir); \
+	@set -e; targets=$$($(TARGETS)); \
+	test -n "$$targets" || { echo "no kernel build tree found: install linux-headers-amd64 (make deps) or pass KDIR=" >&2; exit 1; }; \
+	echo "$$targets" | while read -r kdir sysroot; do \
+		kver=$$(scripts/kver.sh $$kdir $$sysroot); \
 		out=$(BUILD)/$$kver; \
 		mkdir -p $$out; \
 		cp -pRu $(SOURCES) $$out/; \
-		scripts/features.sh $$kdir > $$out/compat/dax_pci_p2p_features.h.new; \
+		scripts/features.sh $$kdir $$sysroot > $$out/compat/dax_pci_p2p_features.h.new; \
 		cmp -s $$out/compat/dax_pci_p2p_features.h.new $$out/compat/dax_pci_p2p_features.h || \
 			mv $$out/compat/dax_pci_p2p_features.h.new $$out/compat/dax_pci_p2p_features.h; \
 		rm -f $$out/compat/dax_pci_p2p_features.h.new; \
-		echo "  MODULE  $$kver"; \
-		$(MAKE) -C $$kdir M=$$out P2PDAX_ROOT=$$out CONFIG_DEV_DAX_PCI_P2P=m W=1 modules; \
+		for d in $(TEST_KMODS); do mkdir -p $$out/$$d; cp -pRu $$d/. $$out/$$d/; done; \
+		if [ -n "$$sysroot" ]; then \
+			kbuild="scripts/sysroot-run.sh $$sysroot $$out make -C $${kdir#$$sysroot}"; \
+		else \
+			kbuild="$(MAKE) -C $$kdir"; \
+		fi; \
+		echo "  MODULE  $$kver$${sysroot:+ (in $$sysroot)}"; \
+		$$kbuild M=$$out P2PDAX_ROOT=$$out CONFIG_DEV_DAX_PCI_P2P=m W=1 modules </dev/null; \
+		for d in $(TEST_KMODS); do \
+			echo "  MODULE  $$kver $$d"; \
+			$$kbuild M=$$out/$$d P2PDAX_ROOT=$$out W=1 modules </dev/null; \
+		done; \
 	done
 
 # Where tests/unit runs it from, and what the guest suites copy to /tests/bin.
@@ -68,6 +96,10 @@ guest-check: all
 
 carve-check: all
 	$(RUN_SUITE) --suite tests/carve --bar-size 2G
+
+# The memory type of user mappings at 4K/2M/1G, from the page tables.
+memtype-check: all
+	$(RUN_SUITE) --suite tests/memtype --bar-size 2G
 
 stress-check: all
 	$(RUN_SUITE) --suite tests/stress

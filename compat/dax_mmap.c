@@ -199,6 +199,20 @@ static const struct vm_operations_struct dax_pci_p2p_vm_ops = {
 };
 
 /*
+ * @prot with the memory type of the range's reservation, as the PAT code
+ * applies a reservation to the pfn inserts (UC, not pgprot_noncached()'s
+ * UC-, for an uncached one).
+ */
+static pgprot_t dax_pci_p2p_pgprot(pgprot_t prot, bool uncached)
+{
+	enum page_cache_mode pcm = uncached ? _PAGE_CACHE_MODE_UC :
+					      _PAGE_CACHE_MODE_WC;
+
+	return __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) |
+			cachemode2protval(pcm));
+}
+
+/*
  * The point of this driver: the memory type goes into the page protection,
  * from which every insert, mprotect() and mremap() builds its entries.
  */
@@ -213,9 +227,7 @@ static int dax_pci_p2p_mmap(struct file *filp, struct vm_area_struct *vma)
 	if (rc)
 		return rc;
 
-	vma->vm_page_prot = map->uncached ?
-			    pgprot_noncached(vma->vm_page_prot) :
-			    pgprot_writecombine(vma->vm_page_prot);
+	vma->vm_page_prot = dax_pci_p2p_pgprot(vma->vm_page_prot, map->uncached);
 	vma->vm_ops = &dax_pci_p2p_vm_ops;
 	vm_flags_set(vma, VM_HUGEPAGE);
 	return 0;

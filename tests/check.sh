@@ -3,7 +3,8 @@
 #
 # Every test of the project, as `make check` runs it once everything is
 # built: host unit tests, the in-tree build check, and the QEMU guest suites
-# (guest: the driver; carve: the daxctl lifecycle on a 2 GiB BAR; stress:
+# (guest: the driver; carve: the daxctl lifecycle on a 2 GiB BAR; memtype:
+# the memory type of user mappings, read from the page tables; stress:
 # 100 bind/unbind and create/destroy cycles; p2p: the P2P ioctls and sysfs on
 # a PCIe switch topology, and their race with teardown; p2p-iommu: the route
 # report behind an emulated Intel IOMMU; daxmap: every daxmap command;
@@ -50,6 +51,7 @@ guest_suite() {
 }
 part guest guest_suite guest
 part carve guest_suite carve --bar-size 2G
+part memtype guest_suite memtype --bar-size 2G
 part stress guest_suite stress
 part p2p guest_suite p2p
 part p2p-iommu guest_suite p2p-iommu
@@ -57,7 +59,7 @@ part daxmap guest_suite daxmap
 part consumers guest_suite consumers
 
 [ -z "$broken" ] || failed=$((failed + 1))
-echo "# parts: unit, intree, guest, carve, stress, p2p, p2p-iommu, daxmap, consumers${broken:+ (no summary from:$broken)}"
+echo "# parts: unit, intree, guest, carve, memtype, stress, p2p, p2p-iommu, daxmap, consumers${broken:+ (no summary from:$broken)}"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

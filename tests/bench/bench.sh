@@ -19,8 +19,9 @@ usage() {
 	cat <<EOF
 usage: $PROG [--kver KVER]... [--module-dir ROOT] [--bin DIR] [--timeout S] [--kvm]
 
-  --kver KVER        benchmark this kernel (repeatable); default: every kernel
-                     with /boot/vmlinuz-KVER and a module built for it
+  --kver KVER        benchmark this kernel (repeatable); default: as for
+                     run-suite.sh, every kernel with a module built for it and
+                     /boot/vmlinuz-KVER or \$P2PDAX_KERNELS/KVER/boot/vmlinuz-KVER
   --module-dir ROOT  module build root, as for run-suite.sh (default:
                      $ROOT/build)
   --bin DIR          where daxbench is (default: ROOT/tests/bench)

@@ -2,10 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the initramfs the p2pdax guest tests boot from: busybox, the kernel
-# modules the tests need (plus dax_pci_p2p.ko), daxctl and pciutils with their
-# shared libraries, the guest test programs and scripts, and an /init that
-# runs /tests/run.sh with its output on the second serial port (/dev/ttyS1,
-# the results channel) and powers the machine off.
+# modules the tests need (plus the project's own: dax_pci_p2p.ko and the
+# test-only modules, in /lib/modules/KVER/extra/ so that modprobe finds
+# them), daxctl and pciutils with their shared libraries, the guest test
+# programs and scripts, and an /init that runs /tests/run.sh with its output
+# on the second serial port (/dev/ttyS1, the results channel) and powers the
+# machine off.
+#
+# The kernel's modules come from /lib/modules/KVER for a kernel of this
+# system, or from $P2PDAX_KERNELS/KVER/lib/modules/KVER for one extracted
+# from its packages (common.sh: kernel_root).
 #
 # The image is small on purpose: only the dependency closure of a handful of
 # modules is copied, never the whole /lib/modules tree.
@@ -16,11 +22,17 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF
-usage: $PROG --kver KVER --module PATH/dax_pci_p2p.ko --out FILE.cpio.gz
+usage: $PROG --kver KVER --module PATH/dax_pci_p2p.ko [--module PATH.ko]...
+       --out FILE.cpio.gz
        [--bin DIR]... [--scripts DIR]... [--kmod NAME]... [--file PATH]...
 
-  --kver KVER     kernel release whose modules go in (/lib/modules/KVER)
-  --module PATH   the dax_pci_p2p.ko built for KVER (-> /lib/modules/KVER/extra/)
+  --kver KVER     kernel release whose modules go in (/lib/modules/KVER, or
+                  \$P2PDAX_KERNELS/KVER/lib/modules/KVER for a kernel
+                  extracted from its packages; P2PDAX_KERNELS: default
+                  /var/lib/p2pdax/kernels)
+  --module PATH   a module built for KVER, out of this project (the driver,
+                  a test module): -> /lib/modules/KVER/extra/, with the
+                  kernel modules it depends on; at least one, repeatable
   --out FILE      where to write the gzip'd newc cpio
   --bin DIR       every file directly in DIR goes to /tests/bin/ (ELF
                   executables get their shared libraries); repeatable
@@ -37,8 +49,8 @@ EOF
 }
 
 
-kver='' module='' out=''
-bin_dirs=() script_dirs=() extra_kmods=() extra_files=()
+kver='' out=''
+modules=() bin_dirs=() script_dirs=() extra_kmods=() extra_files=()
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -49,7 +61,7 @@ while [ $# -gt 0 ]; do
 		fi
 		case $1 in
 		--kver) kver=$2 ;;
-		--module) module=$2 ;;
+		--module) modules+=("$2") ;;
 		--out) out=$2 ;;
 		--bin) bin_dirs+=("$2") ;;
 		--scripts) script_dirs+=("$2") ;;
@@ -63,10 +75,17 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$kver" ] || bad_usage "--kver is required"
-[ -n "$module" ] || bad_usage "--module is required"
+[ ${#modules[@]} -gt 0 ] || bad_usage "--module is required"
 [ -n "$out" ] || bad_usage "--out is required"
-[ -d "/lib/modules/$kver/kernel" ] || die "no modules for kernel $kver in /lib/modules/$kver"
-[ -f "$module" ] || die "module $module does not exist (build it first)"
+kroot=$(kernel_root "$kver") ||
+	die "no kernel $kver: neither /boot/vmlinuz-$kver nor $P2PDAX_KERNELS/$kver/boot/vmlinuz-$kver exists"
+[ -d "$kroot/lib/modules/$kver/kernel" ] || die "no modules for kernel $kver in $kroot/lib/modules/$kver"
+declare -A module_names=()
+for m in "${modules[@]}"; do
+	[ -f "$m" ] || die "module $m does not exist (build it first)"
+	[ -z "${module_names[${m##*/}]:-}" ] || die "two modules named ${m##*/}: ${module_names[${m##*/}]} and $m"
+	module_names[${m##*/}]=$m
+done
 for d in ${bin_dirs[@]+"${bin_dirs[@]}"} ${script_dirs[@]+"${script_dirs[@]}"}; do
 	[ -d "$d" ] || die "directory $d does not exist"
 done
@@ -76,9 +95,11 @@ done
 
 # A module built against other headers would fail to load with a vermagic
 # error deep inside the guest: refuse it here, where the message is clear.
-vermagic=$(modinfo -F vermagic "$module")
-[ "${vermagic%% *}" = "$kver" ] ||
-	die "$module was built for kernel '${vermagic%% *}', not $kver"
+for m in "${modules[@]}"; do
+	vermagic=$(modinfo -F vermagic "$m")
+	[ "${vermagic%% *}" = "$kver" ] ||
+		die "$m was built for kernel '${vermagic%% *}', not $kver"
+done
 
 staging=$(mktemp -d "${TMPDIR:-/tmp}/p2pdax-initramfs.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
@@ -159,9 +180,12 @@ done < <(busybox --list-full)
 
 # ---------------------------------------------------------------- modules
 
-moddir=/lib/modules/$kver
-smoddir=$staging$moddir
+moddir=$kroot/lib/modules/$kver
+smoddir=$staging/lib/modules/$kver
 mkdir -p "$smoddir/extra"
+# modinfo looks in /lib/modules, or below the kernel's root.
+kmod_root=()
+[ -z "$kroot" ] || kmod_root=(-b "$kroot")
 
 # add_kmod NAME: NAME and, recursively, what it depends on. Built-in modules
 # need no file (modules.builtin tells libkmod and busybox about them).
@@ -170,7 +194,7 @@ add_kmod() {
 	local name=${1//-/_} file rel dep deps
 	[ -z "${kmod_seen[$name]:-}" ] || return 0
 	kmod_seen[$name]=1
-	file=$(modinfo -k "$kver" -F filename "$1" 2>/dev/null) ||
+	file=$(modinfo ${kmod_root[@]+"${kmod_root[@]}"} -k "$kver" -F filename "$1" 2>/dev/null) ||
 		die "kernel module $1 not found for kernel $kver"
 	case $file in
 	'(builtin)' | '') return 0 ;;
@@ -185,7 +209,7 @@ add_kmod() {
 	*.ko) cp "$file" "$smoddir/$rel" ;;
 	*) die "unexpected module file name $file" ;;
 	esac
-	deps=$(modinfo -k "$kver" -F depends "$1")
+	deps=$(modinfo ${kmod_root[@]+"${kmod_root[@]}"} -k "$kver" -F depends "$1")
 	for dep in ${deps//,/ }; do
 		add_kmod "$dep"
 	done
@@ -194,11 +218,13 @@ add_kmod() {
 for m in device_dax kmem nvme pci-stub ${extra_kmods[@]+"${extra_kmods[@]}"}; do
 	add_kmod "$m"
 done
-cp "$module" "$smoddir/extra/dax_pci_p2p.ko"
-# The project module's own dependencies (e.g. device_dax) must be in, too.
-deps=$(modinfo -F depends "$module")
-for dep in ${deps//,/ }; do
-	add_kmod "$dep"
+# The project's modules, with their own dependencies (e.g. device_dax).
+for m in "${modules[@]}"; do
+	cp "$m" "$smoddir/extra/"
+	deps=$(modinfo -F depends "$m")
+	for dep in ${deps//,/ }; do
+		add_kmod "$dep"
+	done
 done
 
 for f in modules.order modules.builtin modules.builtin.modinfo; do

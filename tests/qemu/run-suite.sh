@@ -5,6 +5,14 @@
 # initramfs with the module and the suite, run the suite's host-side hooks
 # around one QEMU boot, judge the logs, and print one combined TAP stream.
 #
+# The kernels: this system's (/boot/vmlinuz-KVER, /lib/modules/KVER) and
+# those scripts/install-deps.sh extracted from their packages without
+# installing them ($P2PDAX_KERNELS/KVER/boot/vmlinuz-KVER and
+# .../lib/modules/KVER; Debian's 7.3), told apart by common.sh's kernel_root.
+# Besides dax_pci_p2p.ko the initramfs gets, in /lib/modules/KVER/extra/, the
+# test-only modules built next to it (BUILDROOT/NAME/tests/kmod/*.ko, e.g.
+# pteprobe.ko), so a suite can modprobe them.
+#
 # Per kernel, in build/qemu/SUITE/KVER/ (SUITE: the suite directory's name;
 # wiped first; P2PDAX_BUILD overrides build/):
 #   initramfs.cpio.gz  mkinitramfs.log  bar.img  nvme.img [nvme2.img]  qemu.cmd
@@ -48,12 +56,15 @@ usage: $PROG --suite DIR --module-dir BUILDROOT [--bin DIR]... [--kver KVER]...
   --suite DIR          guest suite: run.sh [host-pre.sh] [host-post.sh]
                        [initramfs.list] [topology] ..., all copied to /tests/
                        in the guest
-  --module-dir ROOT    module build root: ROOT/NAME/drivers/dax/dax_pci_p2p.ko,
+  --module-dir ROOT    module build root: ROOT/NAME/dax_pci_p2p.ko,
                        NAME being the kernel release or the kernel.release of
-                       its headers (the module's vermagic must match)
+                       its headers (the module's vermagic must match); the
+                       test-only modules ROOT/NAME/tests/kmod/*.ko go in too
   --bin DIR            guest programs for /tests/bin/ (repeatable)
-  --kver KVER          test this kernel (repeatable); default: every kernel with
-                       /boot/vmlinuz-KVER and a module built for it
+  --kver KVER          test this kernel (repeatable); default: every kernel,
+                       oldest first, with a module built for it and either
+                       /boot/vmlinuz-KVER or
+                       \$P2PDAX_KERNELS/KVER/boot/vmlinuz-KVER
   --kvm                boot with KVM instead of TCG
   --timeout S          per-boot timeout in seconds (default 900)
   --bar-size SIZE      ivshmem BAR size (default 256M)
@@ -67,6 +78,8 @@ usage: $PROG --suite DIR --module-dir BUILDROOT [--bin DIR]... [--kver KVER]...
 
 Environment: P2PDAX_BUILD (default $ROOT/build): work directories go to
 \$P2PDAX_BUILD/qemu/SUITE/KVER, SUITE being the suite directory's name.
+P2PDAX_KERNELS (default /var/lib/p2pdax/kernels): where the kernels that are
+not installed on this system are, one root directory per KVER.
 
 Hooks run as "HOOK WORKDIR" from the suite directory, stdin /dev/null, with
 P2PDAX_BUILD (absolute), P2PDAX_KVER, P2PDAX_WORKDIR, P2PDAX_BAR_IMG, P2PDAX_BAR_SIZE (bytes),
@@ -207,8 +220,8 @@ comment_file() {
 # trust the module's vermagic rather than the directory name.
 module_for() {
 	local kver=$1 ko vm
-	for ko in "$module_dir/$kver/drivers/dax/dax_pci_p2p.ko" \
-		"$module_dir"/*/drivers/dax/dax_pci_p2p.ko; do
+	for ko in "$module_dir/$kver/dax_pci_p2p.ko" \
+		"$module_dir"/*/dax_pci_p2p.ko; do
 		[ -f "$ko" ] || continue
 		vm=$(modinfo -F vermagic "$ko" 2>/dev/null) || continue
 		if [ "${vm%% *}" = "$kver" ]; then
@@ -219,6 +232,15 @@ module_for() {
 	return 1
 }
 
+# test_kmods MODULE: the test-only modules built next to MODULE (the
+# dax_pci_p2p.ko of module_for), one per line.
+test_kmods() {
+	local ko
+	for ko in "${1%/dax_pci_p2p.ko}"/tests/kmod/*.ko; do
+		[ ! -f "$ko" ] || echo "$ko"
+	done
+}
+
 echo "TAP version 13"
 
 if [ ${#kvers[@]} = 0 ]; then
@@ -226,10 +248,11 @@ if [ ${#kvers[@]} = 0 ]; then
 		if module_for "$k" >/dev/null; then
 			kvers+=("$k")
 		fi
-	done < <(for v in /boot/vmlinuz-*; do [ -e "$v" ] && echo "${v#/boot/vmlinuz-}"; done | sort -V)
+	done < <(kernel_list)
 	if [ ${#kvers[@]} = 0 ]; then
 		echo "not ok 1 - no kernel with a built module"
-		echo "# looked for /boot/vmlinuz-KVER with $module_dir/KVER/drivers/dax/dax_pci_p2p.ko"
+		echo "# looked for /boot/vmlinuz-KVER and $P2PDAX_KERNELS/KVER/boot/vmlinuz-KVER" \
+			"with $module_dir/KVER/dax_pci_p2p.ko"
 		echo "1..1"
 		echo "0 passed, 1 failed"
 		exit 1
@@ -281,19 +304,23 @@ for kver in "${kvers[@]}"; do
 	rm -rf "$wd"
 	mkdir -p "$wd"
 
-	if [ ! -r "/boot/vmlinuz-$kver" ]; then
-		tap "not ok" "$kver" "kernel /boot/vmlinuz-$kver present"
+	if ! kroot=$(kernel_root "$kver"); then
+		tap "not ok" "$kver" "kernel /boot/vmlinuz-$kver or $P2PDAX_KERNELS/$kver/boot/vmlinuz-$kver present"
 		continue
 	fi
+	echo "# kernel image $kroot/boot/vmlinuz-$kver"
 	if ! module=$(module_for "$kver"); then
 		tap "not ok" "$kver" "dax_pci_p2p.ko built for $kver"
-		echo "# none under $module_dir/*/drivers/dax/ has vermagic $kver"
+		echo "# none of $module_dir/*/dax_pci_p2p.ko has vermagic $kver"
 		continue
 	fi
 
-	# Initramfs: module, guest programs, the suite and its extra contents.
+	# Initramfs: modules, guest programs, the suite and its extra contents.
 	mk_args=(--kver "$kver" --module "$module" --out "$wd/initramfs.cpio.gz"
 		--scripts "$ROOT/tests/lib/sh" --scripts "$suite")
+	while IFS= read -r ko; do
+		mk_args+=(--module "$ko")
+	done < <(test_kmods "$module")
 	for d in ${bin_dirs[@]+"${bin_dirs[@]}"}; do
 		mk_args+=(--bin "$d")
 	done

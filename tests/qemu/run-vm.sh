@@ -56,7 +56,10 @@ usage: $PROG --kver KVER --initrd FILE --workdir DIR [--timeout SECONDS]
        [--trace EVENT[,EVENT...]] [--interactive]
        $PROG --workdir DIR [--bar-size SIZE] [--topology NAME] --prepare-only
 
-  --kver KVER       boot /boot/vmlinuz-KVER
+  --kver KVER       boot /boot/vmlinuz-KVER, or for a kernel that
+                    scripts/install-deps.sh extracted from its packages,
+                    \$P2PDAX_KERNELS/KVER/boot/vmlinuz-KVER (P2PDAX_KERNELS:
+                    default /var/lib/p2pdax/kernels)
   --initrd FILE     initramfs (from mkinitramfs.sh)
   --workdir DIR     created if needed; holds bar.img, nvme.img (and
                     nvme2.img with --topology switch or switch-iommu),
@@ -175,8 +178,10 @@ fi
 
 [ -n "$kver" ] || bad_usage "--kver is required"
 [ -n "$initrd" ] || bad_usage "--initrd is required"
-kernel=/boot/vmlinuz-$kver
-[ -r "$kernel" ] || die "no kernel $kernel"
+kroot=$(kernel_root "$kver") ||
+	die "no kernel $kver: neither /boot/vmlinuz-$kver nor $P2PDAX_KERNELS/$kver/boot/vmlinuz-$kver exists"
+kernel=$kroot/boot/vmlinuz-$kver
+[ -r "$kernel" ] || die "kernel $kernel is not readable"
 [ -r "$initrd" ] || die "no initramfs $initrd"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (install qemu-system-x86)"
 if [ $kvm = 1 ]; then

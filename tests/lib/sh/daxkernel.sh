@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the guest suites that bind dax devices of BAR regions (after
+# lib.sh). What they expect of the running kernel, from its version: the
+# tests' own knowledge of the kernels (README, "Supported kernels"), so that
+# the driver's behaviour is checked against it rather than against itself.
+#   DAX_1G               1 if 1 GiB device pages can be mapped with the BAR's
+#                        memory type: not from 6.3 to 6.14, whose
+#                        insert_pfn_pud() drops it
+#   DAX_OWN              1 from 6.15 on: device_dax maps no size with it, and
+#                        dax_pci_p2p's own dax driver serves the devices
+#   DAX_DRIVER           the dax driver that serves a region's devices
+#   DAX_DEFAULT_ALIGN    a 1 GiB-aligned 2 GiB BAR's default alignment
+kv=$(uname -r)
+kv_major=${kv%%.*}
+kv_minor=${kv#*.}
+kv_minor=${kv_minor%%[!0-9]*}
+kv_num=$((kv_major * 1000 + kv_minor))
+DAX_1G=1
+DAX_OWN=0
+DAX_DRIVER=device_dax
+if [ $kv_num -ge 6003 ] && [ $kv_num -lt 6015 ]; then
+	DAX_1G=0
+fi
+if [ $kv_num -ge 6015 ]; then
+	DAX_OWN=1
+	DAX_DRIVER=dax_pci_p2p
+fi
+if [ $DAX_1G = 1 ]; then
+	DAX_DEFAULT_ALIGN=$((1 << 30))
+else
+	DAX_DEFAULT_ALIGN=$((2 << 20))
+fi
+
+# dax_enable DEV: daxctl enable-device, and DEV served within 10 s. Where
+# device_dax is refused for its memory type (DAX_OWN), dax_pci_p2p binds its
+# own driver right after, and daxctl's verdict depends on whether that beat
+# its check: there only the result counts, and daxctl's output is logged.
+dax_enable() {
+	daxctl enable-device "$1" >/tmp/dax_enable.out 2>&1
+	de_rc=$?
+	if [ "$DAX_OWN" = 1 ]; then
+		echo "# daxctl enable-device $1: exit $de_rc"
+		sed 's/^/# /' /tmp/dax_enable.out
+		wait_for 10 dax_ready "$1"
+	else
+		[ $de_rc = 0 ] && wait_for 10 dax_ready "$1"
+	fi
+}
