@@ -728,6 +728,10 @@ static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
 				    pci_name(pdev), p2p->bar, dev_name(dev));
 		return -EPERM;
 	}
+	/* Without memory (size 0) the dax bus refuses the probe itself. */
+	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
+	if (!nr)
+		return 0;
 	if (dev->driver != own && strcmp(drv, "device_dax")) {
 		dev_err_ratelimited(dev, "%s refused: only %s map %s BAR%d with its memory type; bind that instead\n",
 				    drv, own ? own->name : "device_dax",
@@ -750,8 +754,7 @@ static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
 		return -EOPNOTSUPP;
 	}
 
-	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
-	if (!nr || align <= DAX_PCI_P2P_MIN_ALIGN)
+	if (align <= DAX_PCI_P2P_MIN_ALIGN)
 		return 0;
 	if (dax_pci_p2p_dax_attr(dev, "resource", &start)) {
 		dev_err_ratelimited(dev, "not enabled: cannot read its start from the dax core to check its placement\n");
@@ -857,10 +860,14 @@ static void dax_pci_p2p_rebind_work(struct work_struct *work)
 {
 	struct dax_pci_p2p_rebind *rb =
 		container_of(work, struct dax_pci_p2p_rebind, work);
-	int rc = 0;
+	int rc;
 
-	if (!READ_ONCE(rb->dev->driver))
-		rc = device_driver_attach(dax_pci_p2p_mmap_driver(), rb->dev);
+	/*
+	 * Under the device lock: bound meanwhile (-EBUSY), or gone (-ENODEV),
+	 * is nothing to report. The driver pointer is not a test outside the
+	 * lock: another bind attempt sets it for its duration.
+	 */
+	rc = device_driver_attach(dax_pci_p2p_mmap_driver(), rb->dev);
 	if (rc && rc != -EBUSY && rc != -ENODEV)
 		dev_err(rb->dev, "cannot bind %s (%d): bind it by hand: echo %s > /sys/bus/dax/drivers/%s/bind\n",
 			dax_pci_p2p_mmap_driver()->name, rc, dev_name(rb->dev),

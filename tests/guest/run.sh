@@ -13,6 +13,7 @@ cd /tests || exit 1
 . ./layout.sh
 
 . ./lib.sh
+. ./daxkernel.sh
 
 # The BAR's physical range, as 16-digit hex like pat_memtype_list prints it.
 bar_range() {
@@ -232,7 +233,7 @@ pin_across() {
 
 # ----------------- a pin held across daxctl disable-device: the drain waits
 pin_across "daxctl disable-device" daxctl disable-device "$DAX"
-check "daxctl enable-device brings $DAX back" daxctl enable-device "$DAX"
+check "daxctl enable-device brings $DAX back" dax_enable "$DAX"
 check "data intact after disable/enable under a pin" \
 	daxtool check "/dev/$DAX" $A_OFF $A_LEN $A_SEED
 
@@ -295,7 +296,23 @@ check "modprobe $DRV ids=1af4:1110:2 binds by id" modprobe $DRV ids=1af4:1110:2
 check "bound by ids=" wait_for 10 bound_to_us "$IV"
 DAX=dax$(region_id "$IV").0
 check "/dev/$DAX present" wait_for 10 dax_ready "$DAX"
-sigbus_across rmmod rmmod $DRV
+if [ "$DAX_OWN" = 1 ]; then
+	# The devices are served by dax_pci_p2p's own dax driver here
+	# (daxkernel.sh): a mapping's file operations are the module's, so the
+	# module stays while a device is mapped (a PCI unbind still revokes it).
+	rm -f /tmp/ready
+	daxtool hold "/dev/$DAX" 0 $((2 << 20)) /tmp/ready > /tmp/hold.out 2>&1 &
+	hp=$!
+	check "rmmod while mapped: mapping user started" wait_for 20 test -e /tmp/ready
+	check "rmmod while mapped is refused: the mapping holds the module" fails rmmod $DRV
+	check "the module is still loaded and bound" bound_to_us "$IV"
+	kill $hp
+	wait $hp
+	diag /tmp/hold.out
+	check "rmmod once the mapping is gone" rmmod $DRV
+else
+	sigbus_across rmmod rmmod $DRV
+fi
 check "rmmod leaves nothing behind" nothing_left "$IV" 2
 
 # ------------------------------------------------------- uncached= option
