@@ -83,6 +83,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include <linux/p2pdax.h>
@@ -155,6 +156,7 @@ static const char * const dax_pci_p2p_caching_names[] = {
  * @caching: memory type reserved for @range
  * @persistent: the memory is non-volatile (DAX_PCI_P2P_PERSISTENT)
  * @res: non-busy marker claiming @range under the BAR in /proc/iomem
+ * @adding_first: devm_create_dev_dax() is adding the region's first device
  */
 struct dax_pci_p2p {
 	struct list_head list;
@@ -165,6 +167,7 @@ struct dax_pci_p2p {
 	enum dax_pci_p2p_caching caching;
 	bool persistent;
 	struct resource res;
+	bool adding_first;
 };
 
 /**
@@ -709,10 +712,10 @@ static const char *dax_pci_p2p_size_name(unsigned long align)
  * another device. Starts are always 2 MiB aligned (the region's start and
  * every length are), so only alignments above that can go wrong. The start
  * of a device's first range is all sysfs shows without a lock, so a device
- * in several pieces is refused at such alignments. A device without any
- * range has size 0, which the dax bus refuses to probe by itself; the
- * region's first device gets its range only after it is added, and it
- * starts at the region's start with the region's alignment.
+ * in several pieces is refused at such alignments. The pieces are counted
+ * by their mapping devices, which the dax core adds after the device: while
+ * the region's first device is being added it has none yet, but one piece,
+ * at the region's start.
  */
 static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
 				u64 align, bool *rebind)
@@ -728,8 +731,15 @@ static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
 				    pci_name(pdev), p2p->bar, dev_name(dev));
 		return -EPERM;
 	}
-	/* Without memory (size 0) the dax bus refuses the probe itself. */
+	/*
+	 * Without memory (size 0) the dax bus refuses the probe itself. The
+	 * region's first device has its memory before it is added, but its
+	 * mapping device only after: it is bound while being added, from
+	 * devm_dax_pci_p2p_add(), and counts as one piece.
+	 */
 	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
+	if (!nr && READ_ONCE(p2p->adding_first))
+		nr = 1;
 	if (!nr)
 		return 0;
 	if (dev->driver != own && strcmp(drv, "device_dax")) {
@@ -850,16 +860,27 @@ static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
 	dev_pm_domain_set(dev, refusal);
 }
 
-/* Binds this module's own dax driver to a device device_dax was refused. */
+/*
+ * Binds this module's own dax driver to a device device_dax was refused.
+ *
+ * daxctl binds device_dax by writing its new_id and bind attributes and
+ * then looks at the device's driver link at once: to be seen, the own
+ * driver must be bound before the refused write returns. The refusal runs
+ * under the device lock, which the bind needs, so the bind is done as the
+ * writing task returns to user space (task_work), after the driver core has
+ * let go of the lock. A bind by a kernel thread (deferred or asynchronous
+ * probing) has no such return and is left to the workqueue.
+ */
 struct dax_pci_p2p_rebind {
-	struct work_struct work;
+	union {
+		struct work_struct work;
+		struct callback_head twork;
+	};
 	struct device *dev;
 };
 
-static void dax_pci_p2p_rebind_work(struct work_struct *work)
+static void dax_pci_p2p_rebind(struct dax_pci_p2p_rebind *rb)
 {
-	struct dax_pci_p2p_rebind *rb =
-		container_of(work, struct dax_pci_p2p_rebind, work);
 	int rc;
 
 	/*
@@ -876,23 +897,51 @@ static void dax_pci_p2p_rebind_work(struct work_struct *work)
 	kfree(rb);
 }
 
-/* Called once a bind of @dev has ended, with @bound telling how. */
-static void dax_pci_p2p_bind_done(struct device *dev, bool bound)
+static void dax_pci_p2p_rebind_work(struct work_struct *work)
+{
+	dax_pci_p2p_rebind(container_of(work, struct dax_pci_p2p_rebind, work));
+}
+
+/*
+ * The task_work holds a reference to this module, which no exit can flush
+ * as it flushes the workqueue. Dropping it is the last thing done here, a
+ * tail call: nothing of this module runs once a delete_module() may begin.
+ */
+static void dax_pci_p2p_rebind_resume(struct callback_head *twork)
+{
+	dax_pci_p2p_rebind(container_of(twork, struct dax_pci_p2p_rebind, twork));
+	module_put(THIS_MODULE);
+}
+
+static void dax_pci_p2p_queue_rebind(struct device *dev)
 {
 	struct dax_pci_p2p_rebind *rb;
 
+	/* An unbind cannot fail, nor can this: no error path. */
+	rb = kzalloc(sizeof(*rb), GFP_KERNEL | __GFP_NOFAIL);
+	rb->dev = get_device(dev);
+	if (!(current->flags & PF_KTHREAD)) {
+		__module_get(THIS_MODULE);
+		init_task_work(&rb->twork, dax_pci_p2p_rebind_resume);
+		if (!task_work_add(current, &rb->twork, TWA_RESUME))
+			return;
+		/* The task is exiting. */
+		module_put(THIS_MODULE);
+	}
+	INIT_WORK(&rb->work, dax_pci_p2p_rebind_work);
+	queue_work(dax_pci_p2p_wq, &rb->work);
+}
+
+/* Called once a bind of @dev has ended, with @bound telling how. */
+static void dax_pci_p2p_bind_done(struct device *dev, bool bound)
+{
 	dax_pci_p2p_mmap_done(dev);
 	if (!dax_pci_p2p_refused(dev))
 		return;
 	if (bound)
 		dev_err(dev, "bound to %s although refused\n", dev->driver->name);
-	if (dev->pm_domain == DAX_PCI_P2P_REBIND && !bound) {
-		/* An unbind cannot fail, nor can this: no error path. */
-		rb = kzalloc(sizeof(*rb), GFP_KERNEL | __GFP_NOFAIL);
-		rb->dev = get_device(dev);
-		INIT_WORK(&rb->work, dax_pci_p2p_rebind_work);
-		queue_work(dax_pci_p2p_wq, &rb->work);
-	}
+	if (dev->pm_domain == DAX_PCI_P2P_REBIND && !bound)
+		dax_pci_p2p_queue_rebind(dev);
 	dev_pm_domain_set(dev, NULL);
 }
 
@@ -1188,7 +1237,9 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 		.id = -1,
 		.size = size,
 	};
+	WRITE_ONCE(p2p->adding_first, true);
 	dev_dax = devm_create_dev_dax(&data);
+	WRITE_ONCE(p2p->adding_first, false);
 #ifdef DAX_PCI_P2P_HAVE_DAX_REGION_PUT
 	/*
 	 * Before v6.5 the caller holds a region reference, to drop once the

@@ -34,25 +34,6 @@ DAXDEVS=/sys/bus/dax/devices
 # run CMD...: CMD's output to /tmp/run.out, its exit status returned.
 run() { "$@" >/tmp/run.out 2>&1; }
 
-# create VAR SIZE ALIGN: daxctl create-device in our region; VAR gets the
-# new device's name. Fails (output in /tmp/run.out) if daxctl does.
-create() {
-	run daxctl create-device -r "$REGION" -s "$2" -a "$3"
-	cr_rc=$?
-	cr_name=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/run.out)
-	if [ -z "$cr_name" ] && [ "$DAX_OWN" = 1 ]; then
-		# daxctl prints nothing when its own enable check came before
-		# dax_pci_p2p's bind (daxkernel.sh): the newest such device.
-		for d in $DAXDEVS/dax$REGION.*; do
-			[ "$(cat "$d/size")" = "$(($2))" ] && cr_name=$(basename "$d")
-		done
-	fi
-	eval "$1=\$cr_name"
-	[ -n "$cr_name" ] || return 1
-	[ $cr_rc = 0 ] || [ "$DAX_OWN" = 1 ] || return 1
-	wait_for 10 dax_ready "$cr_name"
-}
-
 # destroy DEV...: disable and destroy.
 destroy() {
 	for d in "$@"; do
@@ -146,9 +127,9 @@ check "daxctl disable-device dax0.0" daxctl disable-device dax0.0
 check "daxctl reconfigure-device -s 1G dax0.0" daxctl reconfigure-device -s 1G dax0.0
 check "daxctl enable-device dax0.0" dax_enable dax0.0
 placed "shrunk" dax0.0 $L0_OFF $L0_SIZE $L0_ALIGN
-check "create-device -s 256M -a 4K" create L4 256M 4K
+check "create-device -s 256M -a 4K" dax_create L4 256M 4K
 diag /tmp/run.out
-check "create-device -s 512M -a 2M" create L2 512M 2M
+check "create-device -s 512M -a 2M" dax_create L2 512M 2M
 placed "4K device after dax0.0" "$L4" $L4_OFF $L4_SIZE $L4_ALIGN
 placed "2M device after it" "$L2" $L2_OFF $L2_SIZE $L2_ALIGN
 check "region has 256M left" test "$(cat /sys/bus/pci/devices/$IV/dax_region/available_size)" = $((256 * M))
@@ -198,14 +179,7 @@ check "the kernel log says why and what to do" \
 	grep -q "$L4: system-ram mode refused: .* is device memory, not coherent System RAM; keep it as devdax: daxctl reconfigure-device --mode=devdax $L4" /tmp/dmesg.out
 diag /tmp/dmesg.out
 check "no System RAM was added" fails grep -q "System RAM (kmem)" /proc/iomem
-if [ "$DAX_OWN" = 1 ]; then
-	# As dax_enable: daxctl binds device_dax, dax_pci_p2p serves it.
-	run daxctl reconfigure-device -m devdax "$L4"
-	diag /tmp/run.out
-	check "reconfigure-device -m devdax $L4 brings it back" wait_for 10 dax_ready "$L4"
-else
-	check "reconfigure-device -m devdax $L4 brings it back" daxctl reconfigure-device -m devdax "$L4"
-fi
+check "reconfigure-device -m devdax $L4 brings it back" daxctl reconfigure-device -m devdax "$L4"
 placed "back in devdax mode" "$L4" $L4_OFF $L4_SIZE $L4_ALIGN
 check "$L4's data is intact" windows check "$L4" $L4_SIZE $L4_SEED
 
@@ -213,8 +187,8 @@ check "$L4's data is intact" windows check "$L4" $L4_SIZE $L4_SEED
 
 check "destroy $L4 and $L2" destroy "$L4" "$L2"
 check "region has 1G left" test "$(cat /sys/bus/pci/devices/$IV/dax_region/available_size)" = $G
-check "create-device -s 512M -a 2M" create R2 512M 2M
-check "create-device -s 256M -a 4K" create R4 256M 4K
+check "create-device -s 512M -a 2M" dax_create R2 512M 2M
+check "create-device -s 256M -a 4K" dax_create R4 256M 4K
 placed "created again, first" "$R2" $R2_OFF $R2_SIZE $((2 * M))
 placed "created again, second" "$R4" $R4_OFF $R4_SIZE 4096
 # Device memory is not cleared: the new device at 1G maps what the old one
@@ -240,8 +214,8 @@ placed "after the rebind" $SEED 0 $BAR_SIZE $DAX_DEFAULT_ALIGN
 
 check "disable $SEED" daxctl disable-device $SEED
 check "reconfigure-device -s 0 $SEED (the region is empty)" daxctl reconfigure-device -s 0 $SEED
-check "create-device -s 256M -a 2M" create P1 256M 2M
-check "create-device -s 256M -a 4K" create P2 256M 4K
+check "create-device -s 256M -a 2M" dax_create P1 256M 2M
+check "create-device -s 256M -a 4K" dax_create P2 256M 4K
 placed "first" "$P1" $P1_OFF $P1_SIZE $P1_ALIGN
 placed "second" "$P2" $P2_OFF $P2_SIZE $P2_ALIGN
 
@@ -264,9 +238,8 @@ if [ -n "$PX" ]; then
 		why="$PX: not enabled: device_dax maps 1G pages write-back on this kernel"
 	fi
 	# With DAX_OWN the placement refusal comes with dax_pci_p2p's own
-	# bind, right after daxctl's.
-	check "the kernel log says why and what to do" wait_for 10 \
-		sh -c "dmesg | grep -q '$why'"
+	# bind, before daxctl's write to device_dax returns.
+	check "the kernel log says why and what to do" sh -c "dmesg | grep -q '$why'"
 	refused "binding it by hand" sh -c "echo $PX > /sys/bus/dax/drivers/device_dax/bind"
 	refused "daxctl enable-device $PX" daxctl enable-device "$PX"
 	check "nothing of it in /proc/iomem" fails grep -q "$PX\|(refused)" /proc/iomem
@@ -274,9 +247,9 @@ if [ -n "$PX" ]; then
 else
 	not_ok "the refused device exists, disabled"
 fi
-check "create-device -s 512M -a 2M (a spacer)" create SP 512M 2M
+check "create-device -s 512M -a 2M (a spacer)" dax_create SP 512M 2M
 if [ "$DAX_1G" = 1 ]; then
-	check "create-device -s 1G -a 1G" create PG 1G 1G
+	check "create-device -s 1G -a 1G" dax_create PG 1G 1G
 else
 	refused "create-device -s 1G -a 1G (no 1G on this kernel)" \
 		daxctl create-device -r "$REGION" -s 1G -a 1G
@@ -287,7 +260,7 @@ else
 	done
 	check "the refused 1G device exists, disabled" test -n "$PG"
 	check "destroy it" destroy "$PG"
-	check "create-device -s 1G -a 2M in its place" create PG 1G 2M
+	check "create-device -s 1G -a 2M in its place" dax_create PG 1G 2M
 fi
 placed "spacer" "$SP" $SP_OFF $SP_SIZE $SP_ALIGN
 placed "1G device at 1G" "$PG" $PG_OFF $PG_SIZE $PG_ALIGN

@@ -38,6 +38,7 @@ set -u
 cd /tests || exit 1
 . ./lib.sh
 . ./p2plib.sh
+. ./daxkernel.sh
 . ./layout.sh
 . ./kernel.sh
 PATH=/tests/bin:$PATH

@@ -33,6 +33,7 @@ set -u
 cd /tests || exit 1
 . ./lib.sh
 . ./p2plib.sh
+. ./daxkernel.sh
 . ./layout.sh
 PATH=/tests/bin:$PATH
 

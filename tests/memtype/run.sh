@@ -37,26 +37,6 @@ size_name() {
 	esac
 }
 
-# create VAR SIZE ALIGN: daxctl create-device in the region; VAR gets the
-# device's name, which must be served within 10 s (as dax_enable).
-create() {
-	run daxctl create-device -r "$REGION" -s "$2" -a "$3"
-	rc=$?
-	name=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/run.out)
-	if [ -z "$name" ]; then
-		# No JSON when the enable step lost the race: the newest device
-		# of that size is the one created.
-		for d in $DAXDEVS/dax$REGION.*; do
-			[ "$(cat "$d/size")" = "$(($2))" ] && name=$(basename "$d")
-		done
-	fi
-	eval "$1=\$name"
-	echo "# daxctl create-device -s $2 -a $3: exit $rc, device '$name'"
-	[ -n "$name" ] || return 1
-	[ $rc = 0 ] || [ "$DAX_OWN" = 1 ] || return 1
-	wait_for 10 dax_ready "$name"
-}
-
 # memtype DESC DEV TYPE [memtype options]: every probed entry of DEV's
 # mapping has TYPE, at the leaf size of DEV's alignment.
 mt() {
@@ -112,8 +92,8 @@ carve() {
 	check "$when: disable $SEED" daxctl disable-device "$SEED"
 	check "$when: shrink $SEED to 1G" daxctl reconfigure-device -s 1G "$SEED"
 	check "$when: enable $SEED" dax_enable "$SEED"
-	check "$when: create a 512M device at 2M" create D2 512M 2M
-	check "$when: create a 256M device at 4K" create D4 256M 4K
+	check "$when: create a 512M device at 2M" dax_create D2 512M 2M
+	check "$when: create a 256M device at 4K" dax_create D4 256M 4K
 	for d in "$SEED" "$D2" "$D4"; do
 		served "$when" "$d"
 		mt "$when" "$d" "$type"
@@ -124,6 +104,9 @@ carve() {
 
 dmesg -n 1
 modprobe pteprobe || { echo "Bail out! modprobe pteprobe failed"; exit 1; }
+# device_dax first, as udev loads it at boot: the region's first device is
+# offered to it before any other dax driver.
+modprobe device_dax || { echo "Bail out! modprobe device_dax failed"; exit 1; }
 modprobe dax_pci_p2p ids=1af4:1110 || { echo "Bail out! modprobe dax_pci_p2p failed"; exit 1; }
 wait_for 10 dax_ready dax0.0 || { echo "Bail out! no dax0.0"; exit 1; }
 REGION=$(region_id "$IV")

@@ -31,6 +31,7 @@ set -u
 cd /tests || exit 1
 . ./lib.sh
 . ./p2plib.sh
+. ./daxkernel.sh
 . ./layout.sh
 
 GROUPS_DIR=/sys/kernel/iommu_groups

@@ -35,6 +35,7 @@ set -u
 cd /tests || exit 1
 . ./lib.sh
 . ./p2plib.sh
+. ./daxkernel.sh
 
 M=$((1 << 20))
 
@@ -45,13 +46,6 @@ DATA_LEN=$((64 << 10))
 DATA_SEED=61
 
 # ---------------------------------------------------------------- helpers
-
-# create VAR SIZE: daxctl create-device in $REGION; VAR gets the name.
-create() {
-	run daxctl create-device -r "$REGION" -s "$2" || return 1
-	eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out)"
-	eval "[ -n \"\$$1\" ]"
-}
 
 bind_iv() { echo "$IV" > $DRVDIR/bind; }
 unbind_iv() { echo "$IV" > $DRVDIR/unbind; }
@@ -193,7 +187,7 @@ check "daxctl disable-device $DAX0" daxctl disable-device "$DAX0"
 check "daxctl reconfigure-device -s 64M $DAX0" daxctl reconfigure-device -s 64M "$DAX0"
 check "daxctl enable-device $DAX0" daxctl enable-device "$DAX0"
 DAX1=
-check "daxctl create-device -r $REGION -s 64M" create DAX1 64M
+check "daxctl create-device -r $REGION -s 64M" dax_create DAX1 64M
 diag /tmp/run.out
 if [ -z "$DAX1" ] || ! wait_for 10 dax_ready "$DAX1"; then
 	echo "Bail out! no second dax device"
@@ -260,7 +254,7 @@ fi
 # is disabled, and still once it is destroyed (its node gone from the bus).
 if need_p2ptool "resolve after the device went away"; then
 	GONE=
-	if create GONE 32M && wait_for 10 dax_ready "$GONE"; then
+	if dax_create GONE 32M; then
 		refused_with "resolve of a mapping of $GONE after disable-device" ENXIO \
 			/tmp/res resolve "$GONE" 0 4096 --after "daxctl disable-device $GONE"
 		check "daxctl enable-device $GONE" daxctl enable-device "$GONE"
@@ -658,7 +652,7 @@ if need_p2ptool "teardown race"; then
 	check "race: daxctl reconfigure-device -s 64M $DAX0" bounded daxctl reconfigure-device -s 64M "$DAX0"
 	check "race: daxctl enable-device $DAX0" bounded daxctl enable-device "$DAX0"
 	DAX1=
-	check "race: daxctl create-device -r $REGION -s 64M" create DAX1 64M
+	check "race: daxctl create-device -r $REGION -s 64M" dax_create DAX1 64M
 	if [ -n "$DAX1" ] && wait_for $RACE_WAIT dax_ready "$DAX1"; then
 		DAX1_ID=${DAX1#*.}
 		hexattr_is "race: after: $DAX1/p2pdax/offset is $(hex $DAX1_OFF) again" \

@@ -31,18 +31,20 @@ else
 	DAX_DEFAULT_ALIGN=$((2 << 20))
 fi
 
-# dax_enable DEV: daxctl enable-device, and DEV served within 10 s. Where
-# device_dax is refused for its memory type (DAX_OWN), dax_pci_p2p binds its
-# own driver right after, and daxctl's verdict depends on whether that beat
-# its check: there only the result counts, and daxctl's output is logged.
+# Where device_dax is refused for its memory type (DAX_OWN), dax_pci_p2p
+# binds its own driver as daxctl's write to device_dax returns: daxctl
+# enable-device, create-device and reconfigure-device --mode=devdax succeed,
+# and the device is served when they do, as on the kernels before.
+
+# dax_enable DEV: daxctl enable-device succeeds and DEV is served.
 dax_enable() {
-	daxctl enable-device "$1" >/tmp/dax_enable.out 2>&1
-	de_rc=$?
-	if [ "$DAX_OWN" = 1 ]; then
-		echo "# daxctl enable-device $1: exit $de_rc"
-		sed 's/^/# /' /tmp/dax_enable.out
-		wait_for 10 dax_ready "$1"
-	else
-		[ $de_rc = 0 ] && wait_for 10 dax_ready "$1"
-	fi
+	daxctl enable-device "$1" >/tmp/dax_enable.out 2>&1 && dax_ready "$1"
+}
+
+# dax_create VAR SIZE [ALIGN]: daxctl create-device in $REGION succeeds and
+# prints the new device; VAR gets its name, and it is served.
+dax_create() {
+	daxctl create-device -r "$REGION" -s "$2" ${3:+-a "$3"} >/tmp/run.out 2>&1 || return 1
+	eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out | head -n 1)"
+	eval "[ -n \"\$$1\" ] && dax_ready \"\$$1\""
 }

@@ -289,14 +289,6 @@ check_ports() {
 	fi
 }
 
-# dax_create VAR SIZE ALIGN: daxctl create-device -s SIZE -a ALIGN in
-# region $REGION; VAR gets the new device's name once it is ready.
-dax_create() {
-	run daxctl create-device -r "$REGION" -s "$2" -a "$3" || return 1
-	eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out | head -n 1)"
-	eval "[ -n \"\$$1\" ] && wait_for 10 dax_ready \"\$$1\""
-}
-
 # dax_placed "DEV OFF SIZE ALIGN"...: one test line per device, that DEV
 # starts at BAR offset OFF and has SIZE and ALIGN; false if one does not
 # (or is missing: fewer than four words).
