@@ -885,11 +885,13 @@ static void dax_pci_p2p_rebind(struct dax_pci_p2p_rebind *rb)
 
 	/*
 	 * Under the device lock: bound meanwhile (-EBUSY), or gone (-ENODEV),
-	 * is nothing to report. The driver pointer is not a test outside the
-	 * lock: another bind attempt sets it for its duration.
+	 * is nothing to report, nor is a refusal of the bind vetting, which
+	 * said why itself. The driver pointer is not a test outside the lock:
+	 * another bind attempt sets it for its duration.
 	 */
 	rc = device_driver_attach(dax_pci_p2p_mmap_driver(), rb->dev);
-	if (rc && rc != -EBUSY && rc != -ENODEV)
+	if (rc && rc != -EBUSY && rc != -ENODEV && rc != -EPERM &&
+	    rc != -EINVAL && rc != -EOPNOTSUPP)
 		dev_err(rb->dev, "cannot bind %s (%d): bind it by hand: echo %s > /sys/bus/dax/drivers/%s/bind\n",
 			dax_pci_p2p_mmap_driver()->name, rc, dev_name(rb->dev),
 			dax_pci_p2p_mmap_driver()->name);

@@ -22,19 +22,24 @@ set -u
 cd /tests || exit 1
 . ./lib.sh
 . ./daxkernel.sh
+. ./layout.sh
 
 IV=$(find_pci 0x1af4 0x1110) || { echo "Bail out! no ivshmem device"; exit 1; }
 DAXDEVS=/sys/bus/dax/devices
-M=$((1 << 20))
-G=$((1 << 30))
 
 run() { "$@" >/tmp/run.out 2>&1; }
 attr() { cat "$DAXDEVS/$1/$2"; }
 driver_of() { basename "$(readlink "$DAXDEVS/$1/driver")"; }
 size_name() {
 	case $1 in
-	4096) echo 4K ;; $((2 * M)) ) echo 2M ;; $G) echo 1G ;; *) echo "$1" ;;
+	4096) echo 4K ;; $((2 * M)) ) echo 2M ;; $((256 * M)) ) echo 256M ;;
+	$((512 * M)) ) echo 512M ;; $G) echo 1G ;; *) echo "$1" ;;
 	esac
+}
+
+# placed DEV OFF SIZE: DEV starts at BAR offset OFF and has SIZE bytes.
+placed() {
+	[ $(($(attr "$1" p2pdax/offset))) = $(($2)) ] && [ "$(attr "$1" size)" = $(($3)) ]
 }
 
 # memtype DESC DEV TYPE [memtype options]: every probed entry of DEV's
@@ -85,18 +90,28 @@ refused_bind() {
 	check "$1: $2 has no driver" fails dax_ready "$2"
 }
 
-# carve TYPE WHEN: the whole-BAR device shrunk to 1G, a 512M/2M and a
-# 256M/4K device next to it; each maps TYPE.
+# carve TYPE WHEN AT SEED: the whole-BAR device shrunk to 1G, a 512M/2M and
+# a 256M/4K device next to it, where layout.sh says; each maps TYPE, and
+# DATA_LEN bytes written through such a mapping at the device's offset AT
+# (seed SEED + its number) read back; the host finds them in bar.img.
 carve() {
-	type=$1 when=$2
+	type=$1 when=$2 at=$3 seed=$4
 	check "$when: disable $SEED" daxctl disable-device "$SEED"
 	check "$when: shrink $SEED to 1G" daxctl reconfigure-device -s 1G "$SEED"
 	check "$when: enable $SEED" dax_enable "$SEED"
 	check "$when: create a 512M device at 2M" dax_create D2 512M 2M
 	check "$when: create a 256M device at 4K" dax_create D4 256M 4K
-	for d in "$SEED" "$D2" "$D4"; do
-		served "$when" "$d"
-		mt "$when" "$d" "$type"
+	n=0
+	for d in "$SEED $T0_OFF $T0_SIZE" "$D2 $T2_OFF $T2_SIZE" "$D4 $T4_OFF $T4_SIZE"; do
+		set -- $d
+		check "$when: $1 at BAR offset $(printf %#x "$2"), size $(size_name "$3")" \
+			placed "$1" "$2" "$3"
+		served "$when" "$1"
+		mt "$when" "$1" "$type"
+		check "$when: write through $1's $type mapping (seed $((seed + n)))" \
+			daxtool fill "/dev/$1" "$at" $DATA_LEN $((seed + n))
+		check "$when: read it back" daxtool check "/dev/$1" "$at" $DATA_LEN $((seed + n))
+		n=$((n + 1))
 	done
 }
 
@@ -138,7 +153,7 @@ if [ "$DAX_1G" = 0 ]; then
 	mt "after the 1G refusal" "$SEED" WC
 fi
 
-carve WC "carved"
+carve WC "carved" $WC_AT $WC_SEED
 mt_mremap "carved" "$D2" WC
 mt_mremap "carved" "$D4" WC
 
@@ -172,7 +187,7 @@ SEED=dax$REGION.0
 check "the driver reserved it uncached" \
 	test "$(cat /sys/bus/pci/devices/$IV/p2pdax/caching)" = uncached
 mt "uncached=1" "$SEED" UC
-carve UC "uncached=1, carved"
+carve UC "uncached=1, carved" $UC_AT $UC_SEED
 mt_mremap "uncached=1" "$D4" UC
 check "uncached=0 again" sh -c "echo 0 > /sys/module/dax_pci_p2p/parameters/uncached"
 
