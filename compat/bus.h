@@ -112,30 +112,6 @@ void dax_pci_p2p_mmap_done(struct device *dev);
 struct device_driver *dax_pci_p2p_mmap_driver(void);
 int dax_pci_p2p_mmap_register(void);
 void dax_pci_p2p_mmap_unregister(void);
-#else
-static inline int dax_pci_p2p_mmap_prepare(struct device *dev,
-					   unsigned long align, bool uncached)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline void dax_pci_p2p_mmap_done(struct device *dev)
-{
-}
-
-static inline struct device_driver *dax_pci_p2p_mmap_driver(void)
-{
-	return NULL;
-}
-
-static inline int dax_pci_p2p_mmap_register(void)
-{
-	return 0;
-}
-
-static inline void dax_pci_p2p_mmap_unregister(void)
-{
-}
 #endif /* DAX_PCI_P2P_COMPAT_MMAP */
 
 #endif /* __DAX_PCI_P2P_COMPAT_BUS_H__ */

@@ -98,7 +98,10 @@
  * the range, and nothing of compat/ is needed.
  */
 #define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	PUD_SIZE
+#endif
 
+#ifndef DAX_PCI_P2P_COMPAT_MMAP
+/* No dax driver of this module's own (compat/dax_mmap.c): device_dax only. */
 static inline int dax_pci_p2p_mmap_prepare(struct device *dev,
 					   unsigned long align, bool uncached)
 {
