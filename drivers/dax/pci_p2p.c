@@ -1013,10 +1013,13 @@ static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
 	int rc = 0;
 
 	mutex_lock(&dax_pci_p2p_bus_lock);
-	if (dax_pci_p2p_dax_bus)
-		goto out;
 	if (pdev)
 		device_for_each_child(&pdev->dev, &child, dax_pci_p2p_first_dax);
+	/* Also when watching since module load: the major comes with a device. */
+	if (child && !dax_pci_p2p_dax_major)
+		WRITE_ONCE(dax_pci_p2p_dax_major, MAJOR(child->devt));
+	if (dax_pci_p2p_dax_bus)
+		goto out;
 	if (child)
 		bus = child->bus;
 	else if (own)
@@ -1026,15 +1029,9 @@ static int dax_pci_p2p_watch_dax_bus(struct pci_dev *pdev)
 		goto out;
 	}
 	rc = bus_register_notifier(bus, &dax_pci_p2p_dax_nb);
-	if (!rc) {
-		if (child)
-			WRITE_ONCE(dax_pci_p2p_dax_major, MAJOR(child->devt));
+	if (!rc)
 		dax_pci_p2p_dax_bus = bus;
-	}
 out:
-	/* Watching since module load: the major comes with the first device. */
-	if (child && !dax_pci_p2p_dax_major && dax_pci_p2p_dax_bus)
-		WRITE_ONCE(dax_pci_p2p_dax_major, MAJOR(child->devt));
 	put_device(child);
 	mutex_unlock(&dax_pci_p2p_bus_lock);
 	return rc;

@@ -50,8 +50,11 @@ r_setup() {
 		skip "rdma: soft-RoCE" "modprobe rdma_rxe failed: $(head -n 1 /tmp/run.out)"
 		return 1
 	fi
-	# Not a dependency of rdma_rxe, but without a "crc32" shash it fails
-	# with "failed to init crc32 algorithm".
+	# /dev/infiniband/uverbsN, which libibverbs opens: not a dependency of
+	# rdma_rxe from 7.x on.
+	check "modprobe ib_uverbs" modprobe ib_uverbs
+	# Before 6.15 not a dependency of rdma_rxe, but without a "crc32" shash
+	# it fails with "failed to init crc32 algorithm" (initramfs.list).
 	modprobe crc32_generic 2>/dev/null
 	check "modprobe dummy numdummies=1" modprobe dummy numdummies=1
 	check "ip link set dummy0 up" ip link set dummy0 up

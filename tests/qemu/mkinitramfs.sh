@@ -24,7 +24,8 @@ usage() {
 	cat <<EOF
 usage: $PROG --kver KVER --module PATH/dax_pci_p2p.ko [--module PATH.ko]...
        --out FILE.cpio.gz
-       [--bin DIR]... [--scripts DIR]... [--kmod NAME]... [--file PATH]...
+       [--bin DIR]... [--scripts DIR]... [--kmod NAME]... [--kmod-optional NAME]...
+       [--file PATH]...
 
   --kver KVER     kernel release whose modules go in (/lib/modules/KVER, or
                   \$P2PDAX_KERNELS/KVER/lib/modules/KVER for a kernel
@@ -39,6 +40,8 @@ usage: $PROG --kver KVER --module PATH/dax_pci_p2p.ko [--module PATH.ko]...
   --scripts DIR   everything in DIR goes to /tests/, modes kept; repeatable
   --kmod NAME     another kernel module to include with its dependencies
                   (device_dax, kmem, nvme and pci-stub always are); repeatable
+  --kmod-optional NAME
+                  the same, if this kernel has it; repeatable
   --file PATH     another host file or command (looked up in PATH) to copy at
                   the same path, with its libraries if it is ELF; an absolute
                   PATH may be a shell glob (e.g. /usr/lib/*/libfoo-*.so),
@@ -50,12 +53,12 @@ EOF
 
 
 kver='' out=''
-modules=() bin_dirs=() script_dirs=() extra_kmods=() extra_files=()
+modules=() bin_dirs=() script_dirs=() extra_kmods=() optional_kmods=() extra_files=()
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	--kver | --module | --out | --bin | --scripts | --kmod | --file)
+	--kver | --module | --out | --bin | --scripts | --kmod | --kmod-optional | --file)
 		if [ $# -lt 2 ] || [ -z "$2" ]; then
 			bad_usage "$1 needs a value"
 		fi
@@ -66,6 +69,7 @@ while [ $# -gt 0 ]; do
 		--bin) bin_dirs+=("$2") ;;
 		--scripts) script_dirs+=("$2") ;;
 		--kmod) extra_kmods+=("$2") ;;
+		--kmod-optional) optional_kmods+=("$2") ;;
 		--file) extra_files+=("$2") ;;
 		esac
 		shift 2
@@ -217,6 +221,11 @@ add_kmod() {
 
 for m in device_dax kmem nvme pci-stub ${extra_kmods[@]+"${extra_kmods[@]}"}; do
 	add_kmod "$m"
+done
+for m in ${optional_kmods[@]+"${optional_kmods[@]}"}; do
+	if modinfo ${kmod_root[@]+"${kmod_root[@]}"} -k "$kver" -F filename "$m" >/dev/null 2>&1; then
+		add_kmod "$m"
+	fi
 done
 # The project's modules, with their own dependencies (e.g. device_dax).
 for m in "${modules[@]}"; do

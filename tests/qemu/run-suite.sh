@@ -26,6 +26,7 @@
 #   host-post.sh    optional, run on the host after QEMU exits: checks them
 #   initramfs.list  optional, more for the initramfs, one per line:
 #                     kmod NAME          a kernel module and its dependencies
+#                     kmod-optional NAME the same where the kernel has it
 #                     file PATH|COMMAND  a host file, with its libraries if ELF;
 #                                        an absolute PATH may be a shell
 #                                        glob, which must match a file
@@ -37,10 +38,6 @@
 #   qemu-trace      optional: QEMU trace events to record (run-vm.sh
 #                   --trace; one name or pattern per line, '#' comments)
 #                   into WORKDIR/qemu-trace.log, for the host hooks
-#   not-yet         optional: kernels the suite is not yet written for, one
-#                   per line as "GLOB REASON" (a shell pattern of kernel
-#                   releases); such a kernel gets one SKIP line with the
-#                   reason instead of a boot, unless named with --kver
 # and anything else run.sh needs (all of it is copied to /tests/). The
 # shared helpers of tests/lib/sh/ (lib.sh for every suite, p2plib.sh for the
 # P2P suites) are copied there first.
@@ -247,9 +244,6 @@ test_kmods() {
 
 echo "TAP version 13"
 
-kvers_given=0
-[ ${#kvers[@]} = 0 ] || kvers_given=1
-
 if [ ${#kvers[@]} = 0 ]; then
 	while IFS= read -r k; do
 		if module_for "$k" >/dev/null; then
@@ -304,24 +298,8 @@ elapsed() {
 }
 
 boot_times=()
-# not_yet KVER: the reason the suite's file "not-yet" gives for KVER, if any.
-not_yet() {
-	[ -f "$suite/not-yet" ] || return 1
-	local glob reason
-	while read -r glob reason; do
-		case $glob in '' | '#'*) continue ;; esac
-		# shellcheck disable=SC2254 # the glob is the point
-		case $1 in $glob) echo "${reason:-not yet}"; return 0 ;; esac
-	done <"$suite/not-yet"
-	return 1
-}
-
 for kver in "${kvers[@]}"; do
 	echo "# kernel $kver"
-	if [ "$kvers_given" = 0 ] && why=$(not_yet "$kver"); then
-		tap ok "$kver" "$(basename "$suite") suite # SKIP $why"
-		continue
-	fi
 	failed_before=$failed
 	wd=$build/qemu/$(basename "$suite")/$kver
 	rm -rf "$wd"
@@ -352,8 +330,9 @@ for kver in "${kvers[@]}"; do
 			case $kw in
 			'' | '#'*) continue ;;
 			kmod) mk_args+=(--kmod "$arg") ;;
+			kmod-optional) mk_args+=(--kmod-optional "$arg") ;;
 			file) mk_args+=(--file "$arg") ;;
-			*) die "$suite/initramfs.list: unknown keyword '$kw' (kmod or file)" ;;
+			*) die "$suite/initramfs.list: unknown keyword '$kw' (kmod, kmod-optional or file)" ;;
 			esac
 			[ -z "$rest" ] || die "$suite/initramfs.list: one name per line: '$kw $arg $rest'"
 		done <"$suite/initramfs.list"

@@ -312,6 +312,10 @@ static void test_lookup(struct daxmap_ctx *ctx)
 		  .driver = "device_dax" },
 		{ .region_id = 1, .id = 3, .name = "dax1.3", .size = 1 << 21, .enabled = true,
 		  .driver = "kmem", .system_ram = true },
+		{ .region_id = 1, .id = 4, .name = "dax1.4", .size = 1 << 21, .enabled = true,
+		  .driver = "dax_pci_p2p" },
+		{ .region_id = 1, .id = 5, .name = "dax1.5", .size = 1 << 21, .enabled = true,
+		  .driver = "fsdev_dax" },
 	};
 	struct daxmap_dev other_devs[] = {
 		{ .region_id = 0, .id = 0, .name = "dax0.0", .size = 1 << 26, .enabled = true,
@@ -321,7 +325,7 @@ static void test_lookup(struct daxmap_ctx *ctx)
 		{ .id = 0, .parent = "hmem.0", .parent_driver = "hmem", .devs = other_devs,
 		  .nr_devs = 1 },
 		{ .id = 1, .parent = "0000:03:00.0", .parent_driver = "dax_pci_p2p", .p2pdax = true,
-		  .devs = p2p_devs, .nr_devs = 4 },
+		  .devs = p2p_devs, .nr_devs = 6 },
 		{ .id = 2, .parent = "ndbus0", .devs = NULL, .nr_devs = 0 },
 	};
 	struct daxmap_topo t = { .regions = regions, .nr_regions = 3 };
@@ -352,6 +356,10 @@ static void test_lookup(struct daxmap_ctx *ctx)
 	   "usable: size 0 refused");
 	ok(daxmap_dev_usable(ctx, &p2p_devs[3]) == -EBUSY && strstr(ctx->err, "system-ram"),
 	   "usable: system-ram refused");
+	ok(!daxmap_dev_usable(ctx, &p2p_devs[4]), "usable: served by dax_pci_p2p's own driver");
+	ok(daxmap_dev_usable(ctx, &p2p_devs[5]) == -EBUSY, "usable: another dax driver refused");
+	is_text(ctx->err, "dax1.5 is bound to fsdev_dax, not device_dax or dax_pci_p2p",
+		"usable: another dax driver, named");
 }
 
 /* ------------------------------------------------------------ cli, timing */

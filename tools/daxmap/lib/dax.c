@@ -440,8 +440,10 @@ int daxmap_dev_usable(struct daxmap_ctx *ctx, const struct daxmap_dev *d)
 		return daxmap_fail(ctx, EBUSY,
 				   "%s is in system-ram mode (daxctl reconfigure-device --mode=devdax %s)",
 				   d->name, d->name);
-	if (strcmp(d->driver, "device_dax"))
-		return daxmap_fail(ctx, EBUSY, "%s is bound to %s, not device_dax", d->name,
+	/* dax_pci_p2p: the module's own dax driver, where it serves the devices */
+	if (strcmp(d->driver, "device_dax") && strcmp(d->driver, "dax_pci_p2p"))
+		return daxmap_fail(ctx, EBUSY,
+				   "%s is bound to %s, not device_dax or dax_pci_p2p", d->name,
 				   d->driver);
 	return 0;
 }

@@ -35,7 +35,7 @@ struct daxmap_dev {
 	uint64_t align;			/* bytes; 0 if the kernel has no align file */
 	int target_node;		/* -1 if none */
 	bool enabled;			/* bound to a driver */
-	char driver[DAXMAP_NAMELEN];	/* "device_dax", "kmem", "" if disabled */
+	char driver[DAXMAP_NAMELEN];	/* "device_dax", "dax_pci_p2p", "kmem", "" if disabled */
 	bool system_ram;		/* bound to kmem: mode "system-ram" */
 	bool has_offset;		/* p2pdax/offset read (size != 0) */
 	uint64_t offset;		/* BAR offset of the first byte */
@@ -113,7 +113,8 @@ int daxmap_lookup_p2p(struct daxmap_ctx *ctx, const struct daxmap_topo *t, const
 
 /*
  * daxmap_dev_usable() - check that @d can be mapped: size not 0, enabled,
- * in devdax mode (bound to device_dax).
+ * in devdax mode (bound to device_dax, or to dax_pci_p2p's own dax driver
+ * where it serves the devices).
  * Return: 0, or -errno with the reason and the daxctl command that helps in
  * ctx->err (-ENOSPC size 0, -ENXIO disabled, -EBUSY system-ram or another
  * driver).
