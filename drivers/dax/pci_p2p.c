@@ -684,6 +684,15 @@ static unsigned long dax_pci_p2p_max_align(void)
 	return DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN;
 }
 
+/* Whether @dev is the first device of @p2p's region: daxX.0. */
+static bool dax_pci_p2p_first_of(struct dax_pci_p2p *p2p, struct device *dev)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "dax%d.0", p2p->id);
+	return !strcmp(dev_name(dev), name);
+}
+
 static const char *dax_pci_p2p_size_name(unsigned long align)
 {
 	return align >= SZ_1G ? "1G" : align >= SZ_2M ? "2M" : "4K";
@@ -736,12 +745,13 @@ static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
 	}
 	/*
 	 * Without memory (size 0) the dax bus refuses the probe itself. The
-	 * region's first device has its memory before it is added, but its
-	 * mapping device only after: it is bound while being added, from
-	 * devm_dax_pci_p2p_add(), and counts as one piece.
+	 * region's first device, daxX.0 of a new region, has its memory
+	 * before it is added but its mapping device only after: it is bound
+	 * while being added, from devm_dax_pci_p2p_add(), and counts as one
+	 * piece. (Its probe adds the region's next device, of size 0.)
 	 */
 	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
-	if (!nr && READ_ONCE(p2p->adding_first))
+	if (!nr && READ_ONCE(p2p->adding_first) && dax_pci_p2p_first_of(p2p, dev))
 		nr = 1;
 	if (!nr)
 		return 0;
