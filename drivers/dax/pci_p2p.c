@@ -882,7 +882,8 @@ static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
  * under the device lock, which the bind needs, so the bind is done as the
  * writing task returns to user space (task_work), after the driver core has
  * let go of the lock. A bind by a kernel thread (deferred or asynchronous
- * probing) has no such return and is left to the workqueue.
+ * probing) or an io_uring worker has no such return and is left to the
+ * workqueue.
  */
 struct dax_pci_p2p_rebind {
 	union {
@@ -935,7 +936,7 @@ static void dax_pci_p2p_queue_rebind(struct device *dev)
 	/* An unbind cannot fail, nor can this: no error path. */
 	rb = kzalloc(sizeof(*rb), GFP_KERNEL | __GFP_NOFAIL);
 	rb->dev = get_device(dev);
-	if (!(current->flags & PF_KTHREAD)) {
+	if (!(current->flags & (PF_KTHREAD | PF_IO_WORKER))) {
 		__module_get(THIS_MODULE);
 		init_task_work(&rb->twork, dax_pci_p2p_rebind_resume);
 		if (!task_work_add(current, &rb->twork, TWA_RESUME))
