@@ -882,8 +882,9 @@ static void dax_pci_p2p_vet_bind(struct dax_pci_p2p *p2p, struct device *dev)
  * under the device lock, which the bind needs, so the bind is done as the
  * writing task returns to user space (task_work), after the driver core has
  * let go of the lock. A bind by a kernel thread (deferred or asynchronous
- * probing) or an io_uring worker has no such return and is left to the
- * workqueue.
+ * probing) has no such return and is left to the workqueue, as is one by an
+ * io_uring worker (whose return is not the writer's) or one while this
+ * module is loading or going away (see dax_pci_p2p_rebind_resume()).
  */
 struct dax_pci_p2p_rebind {
 	union {
@@ -919,9 +920,12 @@ static void dax_pci_p2p_rebind_work(struct work_struct *work)
 }
 
 /*
- * The task_work holds a reference to this module, which no exit can flush
- * as it flushes the workqueue. Dropping it is the last thing done here, a
- * tail call: nothing of this module runs once a delete_module() may begin.
+ * No exit can flush or cancel a task_work as it flushes the workqueue: one
+ * is queued only while this module is live, and holds a reference to it
+ * until its last call. That call is the module_put(), made as a tail call
+ * where the compiler optimises sibling calls (as for Debian's kernels, which
+ * have no frame pointers): then nothing of this module runs once a
+ * delete_module() may begin; otherwise only the return does.
  */
 static void dax_pci_p2p_rebind_resume(struct callback_head *twork)
 {
@@ -929,15 +933,26 @@ static void dax_pci_p2p_rebind_resume(struct callback_head *twork)
 	module_put(THIS_MODULE);
 }
 
+/* A reference to this module, if it is live: not loading, not going away. */
+static bool dax_pci_p2p_get_live(void)
+{
+#ifdef MODULE
+	return READ_ONCE(THIS_MODULE->state) == MODULE_STATE_LIVE &&
+	       try_module_get(THIS_MODULE);
+#else
+	return true;
+#endif
+}
+
 static void dax_pci_p2p_queue_rebind(struct device *dev)
 {
 	struct dax_pci_p2p_rebind *rb;
 
-	/* An unbind cannot fail, nor can this: no error path. */
+	/* Called from a bus notifier, which has no error path. */
 	rb = kzalloc(sizeof(*rb), GFP_KERNEL | __GFP_NOFAIL);
 	rb->dev = get_device(dev);
-	if (!(current->flags & (PF_KTHREAD | PF_IO_WORKER))) {
-		__module_get(THIS_MODULE);
+	if (!(current->flags & (PF_KTHREAD | PF_IO_WORKER)) &&
+	    dax_pci_p2p_get_live()) {
 		init_task_work(&rb->twork, dax_pci_p2p_rebind_resume);
 		if (!task_work_add(current, &rb->twork, TWA_RESUME))
 			return;

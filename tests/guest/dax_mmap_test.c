@@ -1215,8 +1215,8 @@ TEST_F_TIMEOUT(dax, madvise_dontneed_misaligned, 120)
  * ENXIO, the /dev node staying. After enable-device the device opens, maps
  * and holds the data again.
  *
- * dax_pci_p2p's own dax driver (where it serves the devices, 7.3) refuses
- * that open with ENXIO too: its open checks that the device is alive.
+ * dax_pci_p2p's own dax driver (where it serves the devices, 6.15 on)
+ * refuses that open with ENXIO too: its open finds no bound device.
  *
  * Every file and mapping is dropped before the enable: dev_dax_probe()
  * cdev_init()s the same embedded cdev again, resetting the refcount that

@@ -39,7 +39,8 @@ size_name() {
 
 # placed DEV OFF SIZE: DEV starts at BAR offset OFF and has SIZE bytes.
 placed() {
-	[ $(($(attr "$1" p2pdax/offset))) = $(($2)) ] && [ "$(attr "$1" size)" = $(($3)) ]
+	pl_off=$(attr "$1" p2pdax/offset) && [ -n "$pl_off" ] &&
+		[ $((pl_off)) = $(($2)) ] && [ "$(attr "$1" size)" = $(($3)) ]
 }
 
 # memtype DESC DEV TYPE [memtype options]: every probed entry of DEV's

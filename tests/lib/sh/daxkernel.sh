@@ -36,15 +36,19 @@ fi
 # enable-device, create-device and reconfigure-device --mode=devdax succeed,
 # and the device is served when they do, as on the kernels before.
 
-# dax_enable DEV: daxctl enable-device succeeds and DEV is served.
+# dax_enable DEV: daxctl enable-device succeeds and DEV is served. daxctl's
+# output goes to stdout (check's diagnostics).
 dax_enable() {
-	daxctl enable-device "$1" >/tmp/dax_enable.out 2>&1 && dax_ready "$1"
+	daxctl enable-device "$1" 2>&1 && dax_ready "$1"
 }
 
 # dax_create VAR SIZE [ALIGN]: daxctl create-device in $REGION succeeds and
-# prints the new device; VAR gets its name, and it is served.
+# prints the new device; VAR gets its name, and it is served. daxctl's
+# output is in /tmp/run.out, and on stdout if this fails.
 dax_create() {
-	daxctl create-device -r "$REGION" -s "$2" ${3:+-a "$3"} >/tmp/run.out 2>&1 || return 1
-	eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out | head -n 1)"
-	eval "[ -n \"\$$1\" ] && dax_ready \"\$$1\""
+	daxctl create-device -r "$REGION" -s "$2" ${3:+-a "$3"} >/tmp/run.out 2>&1 &&
+		eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/run.out | head -n 1)" &&
+		eval "[ -n \"\$$1\" ] && dax_ready \"\$$1\"" && return 0
+	cat /tmp/run.out
+	return 1
 }

@@ -46,7 +46,7 @@ static int read_attr(const struct daxdev *d, const char *sysfs, const char *attr
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(err, "%s: cannot open %s: %s (%s)", d->path, path, strerror(errno),
-			    "is it a device-dax device, bound to device_dax?");
+			    "is it a device-dax device, bound to device_dax or dax_pci_p2p?");
 	n = read(fd, buf, len - 1);
 	if (n < 0) {
 		int e = errno;
