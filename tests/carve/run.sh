@@ -183,6 +183,28 @@ check "reconfigure-device -m devdax $L4 brings it back" daxctl reconfigure-devic
 placed "back in devdax mode" "$L4" $L4_OFF $L4_SIZE $L4_ALIGN
 check "$L4's data is intact" windows check "$L4" $L4_SIZE $L4_SEED
 
+# Any other dax driver: refused, as nothing says how it maps the memory.
+# fsdev_dax (7.x) binds only devices named in its new_id, which attaches.
+FSDEV=/sys/bus/dax/drivers/fsdev_dax
+if modprobe fsdev_dax 2>/dev/null && [ -d $FSDEV ]; then
+	check "disable $L4 for fsdev_dax" daxctl disable-device "$L4"
+	dmesg -c >/dev/null
+	echo "$L4" > $FSDEV/new_id
+	check "fsdev_dax is refused $L4" fails test -e "$FSDEV/$L4"
+	dmesg > /tmp/dmesg.out
+	check "the kernel log says why and what to do" \
+		grep -q "$L4: fsdev_dax refused: only dax_pci_p2p map .* BAR2 with its memory type; bind that instead" /tmp/dmesg.out
+	diag /tmp/dmesg.out
+	echo "$L4" > $FSDEV/remove_id
+	check "enable $L4 again" dax_enable "$L4"
+	check "$L4 is served by $DAX_DRIVER" \
+		test "$(basename "$(readlink "$DAXDEVS/$L4/driver")")" = "$DAX_DRIVER"
+	check "$L4's data is intact" windows check "$L4" $L4_SIZE $L4_SEED
+	rmmod fsdev_dax
+else
+	skip "fsdev_dax refused" "no fsdev_dax on this kernel"
+fi
+
 # --------------------------------------------- destroy and create again
 
 check "destroy $L4 and $L2" destroy "$L4" "$L2"
