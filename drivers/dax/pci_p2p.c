@@ -736,7 +736,7 @@ static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
 	struct pci_dev *pdev = p2p->pdev;
 	const char *drv = dev->driver->name;
 	u64 start;
-	int nr = 0;
+	int nr;
 
 	if (!strcmp(drv, "kmem")) {
 		dev_err_ratelimited(dev, "system-ram mode refused: %s BAR%d is device memory, not coherent System RAM; keep it as devdax: daxctl reconfigure-device --mode=devdax %s\n",
@@ -750,7 +750,7 @@ static int dax_pci_p2p_may_bind(struct dax_pci_p2p *p2p, struct device *dev,
 	 * while being added, from devm_dax_pci_p2p_add(), and counts as one
 	 * piece. (Its probe adds the region's next device, of size 0.)
 	 */
-	device_for_each_child(dev, &nr, dax_pci_p2p_count_mapping);
+	nr = dax_pci_p2p_nr_mappings(dev);
 	if (!nr && READ_ONCE(p2p->adding_first) && dax_pci_p2p_first_of(p2p, dev))
 		nr = 1;
 	if (!nr)
@@ -894,22 +894,28 @@ struct dax_pci_p2p_rebind {
 	struct device *dev;
 };
 
-static void dax_pci_p2p_rebind(struct dax_pci_p2p_rebind *rb)
+/*
+ * Binds this module's own dax driver to @dev. Under the device lock: bound
+ * meanwhile (-EBUSY), or gone (-ENODEV), is nothing to report, nor is a
+ * refusal of the bind vetting, which said why itself. The driver pointer is
+ * not a test outside the lock: another bind attempt sets it for its
+ * duration.
+ */
+static void dax_pci_p2p_bind_own(struct device *dev)
 {
+	struct device_driver *own = dax_pci_p2p_mmap_driver();
 	int rc;
 
-	/*
-	 * Under the device lock: bound meanwhile (-EBUSY), or gone (-ENODEV),
-	 * is nothing to report, nor is a refusal of the bind vetting, which
-	 * said why itself. The driver pointer is not a test outside the lock:
-	 * another bind attempt sets it for its duration.
-	 */
-	rc = device_driver_attach(dax_pci_p2p_mmap_driver(), rb->dev);
+	rc = device_driver_attach(own, dev);
 	if (rc && rc != -EBUSY && rc != -ENODEV && rc != -EPERM &&
 	    rc != -EINVAL && rc != -EOPNOTSUPP)
-		dev_err(rb->dev, "cannot bind %s (%d): bind it by hand: echo %s > /sys/bus/dax/drivers/%s/bind\n",
-			dax_pci_p2p_mmap_driver()->name, rc, dev_name(rb->dev),
-			dax_pci_p2p_mmap_driver()->name);
+		dev_err(dev, "cannot bind %s (%d): bind it by hand: echo %s > /sys/bus/dax/drivers/%s/bind\n",
+			own->name, rc, dev_name(dev), own->name);
+}
+
+static void dax_pci_p2p_rebind(struct dax_pci_p2p_rebind *rb)
+{
+	dax_pci_p2p_bind_own(rb->dev);
 	put_device(rb->dev);
 	kfree(rb);
 }
@@ -1065,14 +1071,8 @@ out:
 
 static int dax_pci_p2p_attach_own(struct device *dev, void *data)
 {
-	int rc;
-
-	if (!dev->bus || dev->bus != dax_pci_p2p_dax_bus || READ_ONCE(dev->driver))
-		return 0;
-	rc = device_driver_attach(dax_pci_p2p_mmap_driver(), dev);
-	if (rc && rc != -EBUSY)
-		dev_err(dev, "cannot bind %s (%d)\n",
-			dax_pci_p2p_mmap_driver()->name, rc);
+	if (dev->bus && dev->bus == dax_pci_p2p_dax_bus && !READ_ONCE(dev->driver))
+		dax_pci_p2p_bind_own(dev);
 	return 0;
 }
 

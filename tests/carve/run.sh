@@ -299,10 +299,4 @@ done
 check "daxctl list shows four enabled devices" \
 	test "$(daxctl list -r "$REGION" -D | grep -c '"chardev"')" = 4
 
-dmesg > /tmp/dmesg.out
-if grep -q "Call Trace\|WARNING:\|BUG:" /tmp/dmesg.out; then
-	not_ok "kernel log clean"
-	diag /tmp/dmesg.out
-else
-	ok "kernel log clean"
-fi
+kernel_log_clean

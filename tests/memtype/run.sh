@@ -199,10 +199,4 @@ diag /tmp/run.out
 check "daxctl list: three devices, all in devdax mode" \
 	test "$(grep -o '"mode":"devdax"' /tmp/run.out | wc -l)" = 3
 
-dmesg >/tmp/dmesg.out
-if grep -q "Call Trace\|WARNING:\|BUG:" /tmp/dmesg.out; then
-	not_ok "kernel log clean"
-	diag /tmp/dmesg.out
-else
-	ok "kernel log clean"
-fi
+kernel_log_clean

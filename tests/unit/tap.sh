@@ -52,6 +52,19 @@ poke() {
 
 filesize() { wc -c < "$1" | tr -d ' '; }
 
+# fake_dax_dev: a regular file that the tools take for a 64 MiB, 2 MiB-aligned
+# device-dax device: $dev (T/dax5.0), with its sysfs attributes in $attrs
+# under P2PDAX_SYSFS=$T/sys (exported).
+fake_dax_dev() {
+	export P2PDAX_SYSFS="$T/sys"
+	dev=$T/dax5.0
+	attrs=$P2PDAX_SYSFS/bus/dax/devices/dax5.0
+	mkdir -p "$attrs"
+	echo 2097152 > "$attrs/align"
+	echo 67108864 > "$attrs/size"
+	truncate -s 64M "$dev"
+}
+
 # wait_for TENTHS CMD...: poll CMD every 0.1 s.
 wait_for() {
 	n=$1

@@ -291,13 +291,7 @@ expect_err "rdma_p2p local: /dev/null as DEV: not device-dax" 1 '/dev/null: .*de
 	"$R" local /dev/null 0 4K 1
 
 # ------------------------------------- a regular file as a 2M-aligned device
-export P2PDAX_SYSFS="$T/sys"
-dev=$T/dax5.0
-attrs=$P2PDAX_SYSFS/bus/dax/devices/dax5.0
-mkdir -p "$attrs"
-echo 2097152 > "$attrs/align"
-echo 67108864 > "$attrs/size"
-truncate -s 64M "$dev"
+fake_dax_dev
 truncate -s 8M "$T/blk"
 
 expect_err "uring_p2p write: a range past the device's end" 1 "$dev: range 0x3f00000\+0x200000 is beyond the device size 0x4000000" \

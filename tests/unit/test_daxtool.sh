@@ -60,13 +60,7 @@ expect "dax_mmap_test on a device that is not device-dax: fails" 1 \
 	'^Bail out! /dev/null: .*device-dax' env P2PDAX_DEV=/dev/null "$M"
 
 # ------------------------------------- a regular file as a 2M-aligned device
-export P2PDAX_SYSFS="$T/sys"
-dev=$T/dax5.0
-attrs=$P2PDAX_SYSFS/bus/dax/devices/dax5.0
-mkdir -p "$attrs"
-echo 2097152 > "$attrs/align"
-echo 67108864 > "$attrs/size"
-truncate -s 64M "$dev"
+fake_dax_dev
 
 expect "fill 60 KiB at 8M+4K (the guest suite's range A)" 0 'filled 0xf000 bytes at offset 0x801000' \
 	"$D" fill "$dev" $(((8 << 20) + 4096)) 60K 11

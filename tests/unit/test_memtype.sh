@@ -46,13 +46,7 @@ truncate -s 4M "$T/plain"
 expect "a regular file: exit 1, not a character device" 1 'not a character device' "$M" "$T/plain"
 
 # --------------------------------- a regular file as a 2M-aligned device
-export P2PDAX_SYSFS="$T/sys"
-dev=$T/dax5.0
-attrs=$P2PDAX_SYSFS/bus/dax/devices/dax5.0
-mkdir -p "$attrs"
-echo 2097152 > "$attrs/align"
-echo 67108864 > "$attrs/size"
-truncate -s 64M "$dev"
+fake_dax_dev
 
 expect "OFFSET not a multiple of the alignment: exit 2" 2 \
 	'OFFSET 0x1000 is not a multiple of the alignment 0x200000' "$M" -o 4K "$dev"

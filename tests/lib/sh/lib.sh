@@ -77,3 +77,16 @@ bound_to_us() { [ "$(basename "$(readlink "/sys/bus/pci/devices/$1/driver")")" =
 # Region and device names of the dax region on PCI function $1.
 region_id() { cat "/sys/bus/pci/devices/$1/dax_region/id"; }
 dax_ready() { [ -e "/sys/bus/dax/devices/$1/driver" ] && [ -c "/dev/$1" ]; }
+
+# kernel_log_clean: one test line, that the kernel log so far has no Call
+# Trace, WARNING: or BUG: (the log as diagnostics if it has). The harness
+# checks the whole console log after the run as well.
+kernel_log_clean() {
+	dmesg >/tmp/dmesg.out
+	if grep -q "Call Trace\|WARNING:\|BUG:" /tmp/dmesg.out; then
+		not_ok "kernel log clean"
+		diag /tmp/dmesg.out
+	else
+		ok "kernel log clean"
+	fi
+}
