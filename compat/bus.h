@@ -60,11 +60,18 @@ void dax_region_put(struct dax_region *dax_region);
  *   drops the type it looked up, so 1 GiB mappings are write-back.
  * - vmf_insert_folio_pmd()/vmf_insert_folio_pud() (v6.15 on): no type at
  *   any size. compat/dax_mmap.c then serves the region's devices instead.
+ * - pfnmap_setup_cachemode() exported: a kernel with this project's fix
+ *   (patches/upstream: device_dax gives the mapping the reserved type at
+ *   mmap, and the export is what it needs as a module): the reserved type
+ *   at every size. DAX_PCI_P2P_HAVE_DEVICE_DAX_MEMTYPE; set by hand on a
+ *   stock kernel, it lets device_dax serve the BAR as if it were fixed,
+ *   which is how scripts/upstream-check.sh shows the bug.
  *
  * DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN is the largest alignment device_dax
  * maps with the reserved type (0: none).
  */
-#if defined(DAX_PCI_P2P_HAVE_VMF_INSERT_PFN_PUD_PROT)
+#if defined(DAX_PCI_P2P_HAVE_VMF_INSERT_PFN_PUD_PROT) || \
+	defined(DAX_PCI_P2P_HAVE_DEVICE_DAX_MEMTYPE)
 #define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	SZ_1G
 #elif defined(DAX_PCI_P2P_HAVE_VMF_INSERT_FOLIO_PUD)
 #define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	0

@@ -56,7 +56,11 @@ fi
 # How device_dax's fault path inserts user entries, which decides whether
 # they carry the memory type reserved for the range (compat/bus.h says what
 # each means).
-if have vmf_insert_pfn_pud_prot; then
+if have pfnmap_setup_cachemode; then
+	# The fix of patches/upstream (device_dax maps with the reserved type);
+	# it exports this for device_dax.
+	echo "#define DAX_PCI_P2P_HAVE_DEVICE_DAX_MEMTYPE 1"
+elif have vmf_insert_pfn_pud_prot; then
 	echo "#define DAX_PCI_P2P_HAVE_VMF_INSERT_PFN_PUD_PROT 1"
 elif have vmf_insert_folio_pud; then
 	echo "#define DAX_PCI_P2P_HAVE_VMF_INSERT_FOLIO_PUD 1"

@@ -36,7 +36,7 @@ TRIXIE_KVER=7.3.4+deb13-amd64
 pkgs="build-essential kmod cpio gzip xz-utils pahole pciutils
       qemu-system-x86 busybox-static daxctl ndctl
       linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
-      flex bison bc libelf-dev libssl-dev
+      flex bison bc libelf-dev libssl-dev git
       fio nvme-cli liburing-dev libibverbs-dev ibverbs-providers ibverbs-utils
       iproute2"
 

@@ -33,6 +33,8 @@
 #   topology        optional, one line: the machine's PCI topology (a
 #                   run-vm.sh --topology NAME) the suite is written for;
 #                   --topology on the command line overrides it
+#   memory          optional, one word: the guest's RAM (run-vm.sh
+#                   --memory; default 1G)
 #   cmdline         optional: kernel command line arguments the suite needs
 #                   ('#' comments; they go before those of --append)
 #   qemu-trace      optional: QEMU trace events to record (run-vm.sh
@@ -269,6 +271,9 @@ if [ -f "$suite/cmdline" ]; then
 fi
 
 vm_args=(--bar-size "$bar_size" --topology "$topology")
+if [ -f "$suite/memory" ]; then
+	vm_args+=(--memory "$(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$suite/memory")")
+fi
 if [ -f "$suite/qemu-trace" ]; then
 	trace=$(sed -e 's/#.*//' "$suite/qemu-trace" | tr -s ' \t\n' '   ' | sed -e 's/^ //' -e 's/ $//' | tr ' ' ,)
 	[ -z "$trace" ] || vm_args+=(--trace "$trace")

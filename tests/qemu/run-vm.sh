@@ -52,8 +52,8 @@ set -euo pipefail
 usage() {
 	cat <<EOF
 usage: $PROG --kver KVER --initrd FILE --workdir DIR [--timeout SECONDS]
-       [--kvm] [--bar-size SIZE] [--topology NAME] [--append "kernel args"]
-       [--trace EVENT[,EVENT...]] [--interactive]
+       [--kvm] [--bar-size SIZE] [--memory SIZE] [--topology NAME]
+       [--append "kernel args"] [--trace EVENT[,EVENT...]] [--interactive]
        $PROG --workdir DIR [--bar-size SIZE] [--topology NAME] --prepare-only
 
   --kver KVER       boot /boot/vmlinuz-KVER, or for a kernel that
@@ -69,6 +69,7 @@ usage: $PROG --kver KVER --initrd FILE --workdir DIR [--timeout SECONDS]
   --kvm             use KVM instead of TCG (KVM guests hang on some hosts)
   --bar-size SIZE   size of the ivshmem BAR / bar.img, a power of two, with
                     an optional K/M/G suffix (default 256M)
+  --memory SIZE     guest RAM, as QEMU's -m takes it (default 1G)
   --topology NAME   the PCI layout, see the top of this script:
                     flat (the default: every device on the root bus),
                     switch (the BAR device and an NVMe controller below one
@@ -105,7 +106,7 @@ to_bytes() {
 
 NVME_SIZE=$((64 << 20))
 
-kver='' initrd='' workdir='' timeout='' kvm=0 bar_size=256M append='' topology=flat trace=''
+kver='' initrd='' workdir='' timeout='' kvm=0 bar_size=256M memory=1G append='' topology=flat trace=''
 interactive=0 prepare_only=0
 
 while [ $# -gt 0 ]; do
@@ -114,7 +115,7 @@ while [ $# -gt 0 ]; do
 	--kvm) kvm=1; shift ;;
 	--interactive) interactive=1; shift ;;
 	--prepare-only) prepare_only=1; shift ;;
-	--kver | --initrd | --workdir | --timeout | --bar-size | --append | --topology | --trace)
+	--kver | --initrd | --workdir | --timeout | --bar-size | --memory | --append | --topology | --trace)
 		if [ $# -lt 2 ]; then
 			bad_usage "$1 needs a value"
 		fi
@@ -124,6 +125,7 @@ while [ $# -gt 0 ]; do
 		--workdir) workdir=$2 ;;
 		--timeout) timeout=$2 ;;
 		--bar-size) bar_size=$2 ;;
+		--memory) memory=$2 ;;
 		--trace) trace=$2 ;;
 		--append) append=$2 ;;
 		--topology) topology=$2 ;;
@@ -139,6 +141,10 @@ bar_bytes=$(to_bytes "$bar_size")
 if [ -z "$bar_bytes" ] || [ "$bar_bytes" -lt $((2 << 20)) ] ||
 	[ $((bar_bytes & (bar_bytes - 1))) -ne 0 ]; then
 	bad_usage "--bar-size '$bar_size' is not a power of two of at least 2M"
+fi
+mem_bytes=$(to_bytes "$memory")
+if [ -z "$mem_bytes" ] || [ "$mem_bytes" -lt $((256 << 20)) ]; then
+	bad_usage "--memory '$memory' is not a size of at least 256M (e.g. 4G)"
 fi
 case $topology in
 flat | switch | switch-iommu) ;;
@@ -249,7 +255,7 @@ esac
 # in the host files once QEMU has exited.
 # shellcheck disable=SC2054 # the commas are QEMU's option syntax
 qemu=(qemu-system-x86_64
-	-machine q35 -accel "$accel" -cpu max -smp 2 -m 1G
+	-machine q35 -accel "$accel" -cpu max -smp 2 -m "$memory"
 	-display none -vga none -monitor none -no-reboot -nodefaults
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	"${console[@]}" -serial "file:$workdir/results.tap"

@@ -10,6 +10,12 @@
 #                        dax_pci_p2p's own dax driver serves the devices
 #   DAX_DRIVER           the dax driver that serves a region's devices
 #   DAX_DEFAULT_ALIGN    a 1 GiB-aligned 2 GiB BAR's default alignment
+#   DAX_SERIES           1 on the kernel of patches/upstream (7.3.4-p2pdax,
+#                        scripts/upstream-check.sh): device_dax maps every
+#                        size with the reserved type, places ranges at the
+#                        device alignment, refuses to open a device that is
+#                        not alive; exported to the test programs as
+#                        P2PDAX_SERIES
 kv=$(uname -r)
 kv_major=${kv%%.*}
 kv_minor=${kv#*.}
@@ -18,6 +24,7 @@ kv_num=$((kv_major * 1000 + kv_minor))
 DAX_1G=1
 DAX_OWN=0
 DAX_DRIVER=device_dax
+DAX_SERIES=0
 if [ $kv_num -ge 6003 ] && [ $kv_num -lt 6015 ]; then
 	DAX_1G=0
 fi
@@ -25,6 +32,17 @@ if [ $kv_num -ge 6015 ]; then
 	DAX_OWN=1
 	DAX_DRIVER=dax_pci_p2p
 fi
+# The kernel scripts/upstream-check.sh builds with patches/upstream: its
+# device_dax maps every size with the reserved type.
+case $kv in
+*-p2pdax)
+	DAX_1G=1
+	DAX_OWN=0
+	DAX_DRIVER=device_dax
+	DAX_SERIES=1
+	;;
+esac
+export P2PDAX_SERIES=$DAX_SERIES
 if [ $DAX_1G = 1 ]; then
 	DAX_DEFAULT_ALIGN=$((1 << 30))
 else

@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The reproducers of the dax-core fixes of this series, a guest suite for
+# tests/qemu/run-suite.sh (scripts/upstream-check.sh runs it with
+# --bar-size 2G). Each case_X is one bug; its test lines start with "(X)".
+# On a stock 7.3 kernel each case fails (upstream-check boots once per
+# case, as some of them oops there); on the patched kernel all pass in one
+# boot. The cases to run: p2pdax.repro=a,b,... on the kernel command line.
+#
+# (a), (b), (d) and (h) run on a region of the kernel's own provider:
+# dax_hmem over 2 GiB of soft-reserved memory at 4 GiB (see cmdline), with
+# device_dax and daxctl, nothing of this project in the kernel. (f) needs a
+# BAR reserved write-combining, which is dax_pci_p2p's.
+cd /tests || exit 1
+. ./lib.sh
+dmesg -n 1
+
+M=$((1 << 20))
+G=$((1 << 30))
+cases=$(sed -n 's/.*p2pdax\.repro=\([a-z,]*\).*/\1/p' /proc/cmdline | tr , ' ')
+[ -n "$cases" ] || { echo "Bail out! no p2pdax.repro= on the kernel command line"; exit 1; }
+
+dev_size() { cat "/sys/bus/dax/devices/$1/size"; }
+dev_start() { cat "/sys/bus/dax/devices/$1/mapping0/start"; }
+# create VAR SIZE [ALIGN]: daxctl create-device in region 0; VAR gets the
+# new device's name.
+create() {
+	daxctl create-device -r 0 -s "$2" ${3:+-a "$3"} >/tmp/create.out 2>&1 &&
+		eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/create.out | head -n 1)" &&
+		eval "[ -n \"\$$1\" ] && dax_ready \"\$$1\"" && return 0
+	cat /tmp/create.out
+	return 1
+}
+
+# The hmem region: dax0.0 spans it; free it, then two 256M devices at its
+# start: dax0.1 at +0, dax0.2 at +256M.
+setup() {
+	modprobe device_dax && modprobe dax_hmem &&
+		wait_for 10 test -e /sys/bus/dax/devices/dax0.0 || return 1
+	daxctl disable-device dax0.0 >/dev/null 2>&1
+	echo 0 >/sys/bus/dax/devices/dax0.0/size &&
+		create D1 256M && create D2 256M &&
+		[ "$D1" = dax0.1 ] && [ "$D2" = dax0.2 ] &&
+		[ $(($(dev_start dax0.2) - $(dev_start dax0.1))) = $((256 * M)) ]
+}
+
+# (a) Range starts are checked against the device alignment: a 1G device
+# after two 256M devices (daxctl sets the alignment, then the size).
+case_a() {
+	daxtool fill /dev/dax0.1 0 2M 11 >/dev/null
+	if create D3 1G 1G; then
+		ok "(a) daxctl create-device -s 1G -a 1G after two 256M devices"
+	else
+		not_ok "(a) daxctl create-device -s 1G -a 1G after two 256M devices"
+		diag /tmp/create.out
+		return
+	fi
+	start=$(dev_start "$D3")
+	echo "# $D3 starts at $start, dax0.1 at $(dev_start dax0.1)"
+	check "(a) $D3 starts at a 1 GiB boundary" test $((start % G)) = 0
+	check "(a) write the first 2 MiB of $D3" daxtool fill "/dev/$D3" 0 2M 33
+	check "(a) dax0.1 keeps its data" daxtool check /dev/dax0.1 0 2M 11
+	check "(a) $D3 reads back its data" daxtool check "/dev/$D3" 0 2M 33
+}
+
+# (b) A device that is not alive does not open: another file of it is held
+# open across the disable, so the node's inode keeps its cdev.
+case_b() {
+	exec 3</dev/dax0.2
+	check "(b) disable dax0.2 with a file of it open" daxctl disable-device dax0.2
+	check "(b) open of the disabled dax0.2 fails with ENXIO" dax_core_repro reopen /dev/dax0.2
+	# Stock: the open succeeds and this mmap() oopses.
+	check "(b) no file of the disabled dax0.2 to mmap" dax_core_repro reopen-mmap /dev/dax0.2
+	exec 3<&-
+	check "(b) enable dax0.2 again" daxctl enable-device dax0.2
+}
+
+# (d) A file offset inside an alignment unit is refused.
+case_d() {
+	check "(d) mmap of dax0.1 (2M) at file offset 4K is refused" \
+		dax_core_repro pgoff /dev/dax0.1
+	check "(d) a mapping at offset 0 still works" daxtool fill /dev/dax0.1 0 4M 44
+}
+
+# (h) No range is added to a bound device through the mapping attribute;
+# an unbound one still takes it (daxctl restores configurations so).
+case_h() {
+	size=$(dev_size dax0.1)
+	free=$(($(dev_start dax0.2) + 256 * M))
+	range=$(printf '%#x-%#x' $free $((free + 2 * M - 1)))
+	echo "# free range $range"
+	if echo "$range" >/sys/bus/dax/devices/dax0.1/mapping 2>/tmp/h.err; then
+		not_ok "(h) mapping $range refused for the enabled dax0.1"
+	else
+		ok "(h) mapping $range refused for the enabled dax0.1"
+		diag /tmp/h.err
+	fi
+	check "(h) dax0.1 keeps its size" test "$(dev_size dax0.1)" = "$size"
+	# The next 2 MiB: on a stock kernel dax0.1 has taken $range.
+	range=$(printf '%#x-%#x' $((free + 2 * M)) $((free + 4 * M - 1)))
+	daxctl disable-device dax0.2 >/dev/null 2>&1
+	check "(h) mapping $range added to the disabled dax0.2" \
+		sh -c "echo $range >/sys/bus/dax/devices/dax0.2/mapping"
+	check "(h) dax0.2 grew by 2 MiB" test "$(dev_size dax0.2)" = $((258 * M))
+	check "(h) shrink dax0.2 back" sh -c "echo $((256 * M)) >/sys/bus/dax/devices/dax0.2/size"
+	check "(h) enable dax0.2 again" daxctl enable-device dax0.2
+}
+
+# (f) device_dax maps a BAR that dax_pci_p2p reserved write-combining with
+# that type, at 1G, 2M and 4K (the leaf page-table entries). On stock 7.3
+# this needs a dax_pci_p2p built to let device_dax serve every size
+# (upstream-check builds it so).
+case_f() {
+	modprobe pteprobe || { not_ok "(f) modprobe pteprobe"; return; }
+	modprobe dax_pci_p2p ids=1af4:1110 || { not_ok "(f) modprobe dax_pci_p2p"; return; }
+	bdf=$(find_pci 0x1af4 0x1110)
+	wait_for 10 test -e "/sys/bus/pci/devices/$bdf/dax_region/id" ||
+		{ not_ok "(f) a dax region on $bdf"; return; }
+	dev=dax$(region_id "$bdf").0
+	wait_for 10 dax_ready "$dev" || { not_ok "(f) $dev"; return; }
+	for a in 1G 2M 4K; do
+		daxctl disable-device "$dev" >/dev/null 2>&1
+		daxctl reconfigure-device -s 2G -a $a "$dev" >/dev/null 2>&1
+		check "(f) align $a: daxctl enable-device $dev" daxctl enable-device "$dev"
+		check "(f) align $a: served by device_dax" \
+			test "$(basename "$(readlink "/sys/bus/dax/devices/$dev/driver")")" = device_dax
+		check_out /tmp/mt.out "(f) align $a: maps WC" memtype -v -e WC "/dev/$dev"
+	done
+}
+
+if setup >/tmp/setup.out 2>&1; then
+	ok "setup: dax0.1 and dax0.2, 256M each, at the start of the hmem region"
+else
+	not_ok "setup: dax0.1 and dax0.2, 256M each, at the start of the hmem region"
+	diag /tmp/setup.out
+	daxctl list -R -D -u 2>&1 | diag
+	exit 1
+fi
+for c in $cases; do
+	case $c in
+	a | b | d | f | h) "case_$c" ;;
+	*) not_ok "no reproducer ($c)" ;;
+	esac
+done
+kernel_log_clean
