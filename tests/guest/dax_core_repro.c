@@ -2,7 +2,9 @@
 /*
  * dax_core_repro - the steps of the dax-core reproducers
  * (patches/upstream/repro) that a shell cannot take: mmap() at a chosen file
- * offset and address, and an open and mmap() of a device that is not alive.
+ * offset and address, an open and mmap() of a device that is not alive, and
+ * an mremap() of a 1 GiB mapping, seen in the page tables through the
+ * test-only module tests/kmod/pteprobe.
  * Each command prints one line saying what the kernel did.
  *
  * Exit status: 0 if the kernel refused as a fixed kernel does, 1 if it did
@@ -16,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "daxdev.h"
+#include "pteprobe.h"
 
 #define PAGE	4096u
 
@@ -32,7 +36,12 @@ static const char usage_text[] =
 "  reopen DEV         open DEV, a disabled device: \"refused: ENXIO\" (exit 0),\n"
 "                     or \"opened\" (exit 1)\n"
 "  reopen-mmap DEV    the same, and if the open succeeds, mmap() one unit of\n"
-"                     the file and say what that did (exit 1)\n";
+"                     the file and say what that did (exit 1)\n"
+"  mremap DEV         map the first 1 GiB of DEV (a 1G device), write to it,\n"
+"                     mremap() it to another 1 GiB-aligned address, and read\n"
+"                     the entry there before any access (/dev/pteprobe):\n"
+"                     \"moved\" if it is the 1 GiB entry and the data reads\n"
+"                     back (exit 0), else what was there (exit 1)\n";
 
 /* An address aligned to @align with @len bytes free after it. */
 static void *aligned_hole(uint64_t align, size_t len)
@@ -118,6 +127,65 @@ static int cmd_reopen(const char *path, int do_mmap)
 	return 1;
 }
 
+static int cmd_mremap(const char *path)
+{
+	static const uint64_t offs[] = { 0, PAGE, 512u << 20, (1u << 30) - 8 };
+	const uint64_t gib = 1u << 30;
+	struct pteprobe_walk w = { 0 };
+	char err[DAXDEV_ERRLEN];
+	struct daxdev d;
+	char *p, *q, *dest;
+	unsigned int i;
+	int fd, rc, bad = 0;
+
+	if (daxdev_open(&d, path, err)) {
+		fprintf(stderr, "dax_core_repro: %s\n", err);
+		return 1;
+	}
+	if (d.align != gib || d.size < gib) {
+		fprintf(stderr, "dax_core_repro: %s: needs a 1G device\n", path);
+		return 1;
+	}
+	fd = open("/dev/" PTEPROBE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		perror("dax_core_repro: /dev/" PTEPROBE_NAME " (modprobe pteprobe)");
+		return 1;
+	}
+	p = mmap(NULL, gib, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+	dest = aligned_hole(gib, gib);
+	if (p == MAP_FAILED || !dest || ((uintptr_t)p & (gib - 1))) {
+		fprintf(stderr, "dax_core_repro: mmap: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		*(volatile uint64_t *)(p + offs[i]) = 0xa11ce000 + i;
+	q = mremap(p, gib, gib, MREMAP_MAYMOVE | MREMAP_FIXED, dest);
+	if (q == MAP_FAILED) {
+		printf("mremap: %s\n", strerror(errno));
+		return 1;
+	}
+	w.addr = (uintptr_t)q;
+	rc = ioctl(fd, PTEPROBE_IOC_WALK, &w);
+	if (rc == 0 && w.level == PTEPROBE_LEVEL_PUD)
+		printf("moved: the 1 GiB entry %#llx is at the new address\n",
+		       (unsigned long long)w.entry);
+	else if (rc < 0 && errno == ENOENT)
+		printf("not moved: nothing mapped at the new address (entry %#llx)\n",
+		       (unsigned long long)w.entry);
+	else
+		printf("not moved: walk: %s, level %u, entry %#llx\n",
+		       rc < 0 ? strerror(errno) : "ok", w.level,
+		       (unsigned long long)w.entry);
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		if (*(volatile uint64_t *)(q + offs[i]) != 0xa11ce000 + i) {
+			printf("data lost at offset %#llx\n", (unsigned long long)offs[i]);
+			bad = 1;
+		}
+	}
+	munmap(q, gib);
+	return bad || rc || w.level != PTEPROBE_LEVEL_PUD;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -134,6 +202,8 @@ int main(int argc, char **argv)
 		return cmd_reopen(argv[2], 0);
 	if (!strcmp(argv[1], "reopen-mmap"))
 		return cmd_reopen(argv[2], 1);
+	if (!strcmp(argv[1], "mremap"))
+		return cmd_mremap(argv[2]);
 	fprintf(stderr, "dax_core_repro: unknown command '%s'\n%s", argv[1], usage_text);
 	return 2;
 }

@@ -128,6 +128,35 @@ case_f() {
 	done
 }
 
+# (i) mremap() of a 1 GiB mapping moves its 1 GiB entry. A stock kernel
+# takes the huge entry for a bad page table: "bad pud", the entry cleared
+# without its rmap, folio reference and RSS count (7.x: "Bad rss-counter
+# state" when the process exits).
+case_i() {
+	modprobe pteprobe || { not_ok "(i) modprobe pteprobe"; return; }
+	# A 1G device at a 1 GiB boundary on every kernel: (a)'s if it ran,
+	# else a 512M spacer after dax0.2 and 1G after it, at +1G.
+	G1=
+	for d in /sys/bus/dax/devices/dax0.*; do
+		n=$(basename "$d")
+		[ "$(cat "$d/align")" = $G ] && dax_ready "$n" &&
+			[ $(($(dev_start "$n") % G)) = 0 ] && G1=$n
+	done
+	if [ -z "$G1" ] && ! { create S 512M 2M && create G1 1G 1G; }; then
+		not_ok "(i) a 1G device at a 1 GiB boundary"
+		diag /tmp/create.out
+		return
+	fi
+	echo "# $G1 at $(dev_start "$G1")"
+	dmesg -c >/dev/null
+	check_out /tmp/i.out "(i) mremap of $G1's 1 GiB mapping moves the 1 GiB entry, data intact" \
+		dax_core_repro mremap "/dev/$G1"
+	dmesg >/tmp/i.dmesg
+	check "(i) no \"bad pud\" or RSS counter complaint in the kernel log" \
+		fails grep -q "bad pud\|Bad rss-counter" /tmp/i.dmesg
+	diag /tmp/i.dmesg
+}
+
 if setup >/tmp/setup.out 2>&1; then
 	ok "setup: dax0.1 and dax0.2, 256M each, at the start of the hmem region"
 else
@@ -138,7 +167,7 @@ else
 fi
 for c in $cases; do
 	case $c in
-	a | b | d | f | h) "case_$c" ;;
+	a | b | d | f | h | i) "case_$c" ;;
 	*) not_ok "no reproducer ($c)" ;;
 	esac
 done

@@ -14,8 +14,8 @@
 #                        scripts/upstream-check.sh): device_dax maps every
 #                        size with the reserved type, places ranges at the
 #                        device alignment, refuses to open a device that is
-#                        not alive; exported to the test programs as
-#                        P2PDAX_SERIES
+#                        not alive, and mremap() moves 1 GiB entries;
+#                        exported to the test programs as P2PDAX_SERIES
 kv=$(uname -r)
 kv_major=${kv%%.*}
 kv_minor=${kv#*.}
