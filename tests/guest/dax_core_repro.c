@@ -3,12 +3,14 @@
  * dax_core_repro - the steps of the dax-core reproducers
  * (patches/upstream/repro) that a shell cannot take: mmap() at a chosen file
  * offset and address, an open and mmap() of a device that is not alive, and
- * an mremap() of a 1 GiB mapping, seen in the page tables through the
- * test-only module tests/kmod/pteprobe.
+ * an mremap() of a 1 GiB mapping and a read of /proc/self/smaps over one,
+ * each seen in the page tables through the test-only module
+ * tests/kmod/pteprobe.
  * Each command prints one line saying what the kernel did.
  *
- * Exit status: 0 if the kernel refused as a fixed kernel does, 1 if it did
- * what a stock kernel does (or anything else unexpected), 2 usage.
+ * Exit status: 0 if the kernel did what a fixed kernel does (refused, or
+ * moved the entry), 1 if it did what a stock kernel does (or anything else
+ * unexpected), 2 usage.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,7 +43,11 @@ static const char usage_text[] =
 "                     mremap() it to another 1 GiB-aligned address, and read\n"
 "                     the entry there before any access (/dev/pteprobe):\n"
 "                     \"moved\" if it is the 1 GiB entry and the data reads\n"
-"                     back (exit 0), else what was there (exit 1)\n";
+"                     back (exit 0), else what was there (exit 1)\n"
+"  smaps DEV          map the first 1 GiB of DEV (a 1G device) and write to it,\n"
+"                     then read /proc/self/smaps: \"kept\" if the 1 GiB entry\n"
+"                     is still mapped after the read and smaps counted it as\n"
+"                     resident (exit 0), else what happened (exit 1)\n";
 
 /* An address aligned to @align with @len bytes free after it. */
 static void *aligned_hole(uint64_t align, size_t len)
@@ -186,6 +192,78 @@ static int cmd_mremap(const char *path)
 	return bad || rc || w.level != PTEPROBE_LEVEL_PUD;
 }
 
+/* The smaps "Rss:" of the vma that starts at @start, in kB; -1 if none. */
+static long smaps_rss_kb(uintptr_t start)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	unsigned long s, e;
+	char line[512];
+	long rss = -1;
+	int in = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &s, &e) == 2) {
+			in = s == start;
+			continue;
+		}
+		if (in && sscanf(line, "Rss: %ld kB", &rss) == 1)
+			in = 0;
+	}
+	fclose(f);
+	return rss;
+}
+
+/* The level of the entry that maps @p, or -1 with errno. */
+static int walk_level(int fd, const void *p, unsigned long long *entry)
+{
+	struct pteprobe_walk w = { .addr = (uintptr_t)p };
+	int rc = ioctl(fd, PTEPROBE_IOC_WALK, &w);
+
+	*entry = w.entry;
+	return rc < 0 && errno != ENOENT ? -1 : (int)w.level;
+}
+
+static int cmd_smaps(const char *path)
+{
+	const uint64_t gib = 1u << 30;
+	unsigned long long before, after;
+	char err[DAXDEV_ERRLEN];
+	int fd, l0, l1;
+	struct daxdev d;
+	long rss;
+	char *p;
+
+	if (daxdev_open(&d, path, err)) {
+		fprintf(stderr, "dax_core_repro: %s\n", err);
+		return 1;
+	}
+	if (d.align != gib || d.size < gib) {
+		fprintf(stderr, "dax_core_repro: %s: needs a 1G device\n", path);
+		return 1;
+	}
+	fd = open("/dev/" PTEPROBE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		perror("dax_core_repro: /dev/" PTEPROBE_NAME " (modprobe pteprobe)");
+		return 1;
+	}
+	p = mmap(NULL, gib, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "dax_core_repro: mmap: %s\n", strerror(errno));
+		return 1;
+	}
+	*(volatile uint64_t *)p = 0x5ad5;
+	l0 = walk_level(fd, p, &before);
+	rss = smaps_rss_kb((uintptr_t)p);
+	l1 = walk_level(fd, p, &after);
+	printf("%s: entry %#llx (level %d) before reading smaps, %#llx (level %d) after; smaps Rss %ld kB\n",
+	       l0 == PTEPROBE_LEVEL_PUD && l1 == PTEPROBE_LEVEL_PUD && rss == 1024 * 1024 ?
+	       "kept" : "not kept", before, l0, after, l1, rss);
+	munmap(p, gib);
+	return !(l0 == PTEPROBE_LEVEL_PUD && l1 == PTEPROBE_LEVEL_PUD && rss == 1024 * 1024);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -204,6 +282,8 @@ int main(int argc, char **argv)
 		return cmd_reopen(argv[2], 1);
 	if (!strcmp(argv[1], "mremap"))
 		return cmd_mremap(argv[2]);
+	if (!strcmp(argv[1], "smaps"))
+		return cmd_smaps(argv[2]);
 	fprintf(stderr, "dax_core_repro: unknown command '%s'\n%s", argv[1], usage_text);
 	return 2;
 }

@@ -1076,8 +1076,8 @@ TEST_F_TIMEOUT(dax, mremap_move, 120)
 	EXPECT_EQ(SIGSEGV, probe_read(m)) TH_LOG("the old address is still mapped");
 	/*
 	 * Before smaps: its page walk has no PUD handler and splits, i.e.
-	 * zaps, a 1 GiB entry (walk_pud_range(), 7.3), which would cost a
-	 * fault here.
+	 * zaps, a 1 GiB entry (walk_pud_range(); patches/upstream/0008 is
+	 * the fix), which would cost a fault here.
 	 */
 	if (populate) {
 		faults = read_faults(to, self->len);

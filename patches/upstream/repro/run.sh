@@ -132,17 +132,21 @@ case_f() {
 # takes the huge entry for a bad page table: "bad pud", the entry cleared
 # without its rmap, folio reference and RSS count (7.x: "Bad rss-counter
 # state" when the process exits).
-case_i() {
-	modprobe pteprobe || { not_ok "(i) modprobe pteprobe"; return; }
-	# A 1G device at a 1 GiB boundary on every kernel: (a)'s if it ran,
-	# else a 512M spacer after dax0.2 and 1G after it, at +1G.
+# dev_1g: G1 becomes a 1G device at a 1 GiB boundary, on every kernel:
+# (a)'s if it ran, else a 512M spacer after dax0.2 and 1G after it, at +1G.
+dev_1g() {
 	G1=
 	for d in /sys/bus/dax/devices/dax0.*; do
 		n=$(basename "$d")
 		[ "$(cat "$d/align")" = $G ] && dax_ready "$n" &&
 			[ $(($(dev_start "$n") % G)) = 0 ] && G1=$n
 	done
-	if [ -z "$G1" ] && ! { create S 512M 2M && create G1 1G 1G; }; then
+	[ -n "$G1" ] || { create S 512M 2M && create G1 1G 1G; }
+}
+
+case_i() {
+	modprobe pteprobe || { not_ok "(i) modprobe pteprobe"; return; }
+	if ! dev_1g; then
 		not_ok "(i) a 1G device at a 1 GiB boundary"
 		diag /tmp/create.out
 		return
@@ -157,6 +161,20 @@ case_i() {
 	diag /tmp/i.dmesg
 }
 
+# (j) Reading /proc/PID/smaps neither drops a 1 GiB entry nor leaves it
+# out of Rss. A stock kernel's smaps walk has no PUD handler: it splits,
+# that is zaps, the entry, and counts nothing.
+case_j() {
+	modprobe pteprobe || { not_ok "(j) modprobe pteprobe"; return; }
+	if ! dev_1g; then
+		not_ok "(j) a 1G device at a 1 GiB boundary"
+		diag /tmp/create.out
+		return
+	fi
+	check_out /tmp/j.out "(j) reading smaps keeps $G1's 1 GiB entry and counts it in Rss" \
+		dax_core_repro smaps "/dev/$G1"
+}
+
 if setup >/tmp/setup.out 2>&1; then
 	ok "setup: dax0.1 and dax0.2, 256M each, at the start of the hmem region"
 else
@@ -167,7 +185,7 @@ else
 fi
 for c in $cases; do
 	case $c in
-	a | b | d | f | h | i) "case_$c" ;;
+	a | b | d | f | h | i | j) "case_$c" ;;
 	*) not_ok "no reproducer ($c)" ;;
 	esac
 done
