@@ -133,30 +133,42 @@ static int cmd_reopen(const char *path, int do_mmap)
 	return 1;
 }
 
+/*
+ * Open @path, a 1G device of at least 1 GiB, into @d, and /dev/pteprobe.
+ * Return: pteprobe's fd, or -1 with the reason on stderr.
+ */
+static int open_1g(const char *path, struct daxdev *d)
+{
+	char err[DAXDEV_ERRLEN];
+	int fd;
+
+	if (daxdev_open(d, path, err)) {
+		fprintf(stderr, "dax_core_repro: %s\n", err);
+		return -1;
+	}
+	if (d->align != 1u << 30 || d->size < 1u << 30) {
+		fprintf(stderr, "dax_core_repro: %s: needs a 1G device\n", path);
+		return -1;
+	}
+	fd = open("/dev/" PTEPROBE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		perror("dax_core_repro: /dev/" PTEPROBE_NAME " (modprobe pteprobe)");
+	return fd;
+}
+
 static int cmd_mremap(const char *path)
 {
 	static const uint64_t offs[] = { 0, PAGE, 512u << 20, (1u << 30) - 8 };
 	const uint64_t gib = 1u << 30;
 	struct pteprobe_walk w = { 0 };
-	char err[DAXDEV_ERRLEN];
 	struct daxdev d;
 	char *p, *q, *dest;
 	unsigned int i;
 	int fd, rc, bad = 0;
 
-	if (daxdev_open(&d, path, err)) {
-		fprintf(stderr, "dax_core_repro: %s\n", err);
+	fd = open_1g(path, &d);
+	if (fd < 0)
 		return 1;
-	}
-	if (d.align != gib || d.size < gib) {
-		fprintf(stderr, "dax_core_repro: %s: needs a 1G device\n", path);
-		return 1;
-	}
-	fd = open("/dev/" PTEPROBE_NAME, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		perror("dax_core_repro: /dev/" PTEPROBE_NAME " (modprobe pteprobe)");
-		return 1;
-	}
 	p = mmap(NULL, gib, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
 	dest = aligned_hole(gib, gib);
 	if (p == MAP_FAILED || !dest || ((uintptr_t)p & (gib - 1))) {
@@ -229,25 +241,14 @@ static int cmd_smaps(const char *path)
 {
 	const uint64_t gib = 1u << 30;
 	unsigned long long before, after;
-	char err[DAXDEV_ERRLEN];
 	int fd, l0, l1;
 	struct daxdev d;
 	long rss;
 	char *p;
 
-	if (daxdev_open(&d, path, err)) {
-		fprintf(stderr, "dax_core_repro: %s\n", err);
+	fd = open_1g(path, &d);
+	if (fd < 0)
 		return 1;
-	}
-	if (d.align != gib || d.size < gib) {
-		fprintf(stderr, "dax_core_repro: %s: needs a 1G device\n", path);
-		return 1;
-	}
-	fd = open("/dev/" PTEPROBE_NAME, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		perror("dax_core_repro: /dev/" PTEPROBE_NAME " (modprobe pteprobe)");
-		return 1;
-	}
 	p = mmap(NULL, gib, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
 	if (p == MAP_FAILED) {
 		fprintf(stderr, "dax_core_repro: mmap: %s\n", strerror(errno));

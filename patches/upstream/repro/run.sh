@@ -132,25 +132,25 @@ case_f() {
 # takes the huge entry for a bad page table: "bad pud", the entry cleared
 # without its rmap, folio reference and RSS count (7.x: "Bad rss-counter
 # state" when the process exits).
-# dev_1g: G1 becomes a 1G device at a 1 GiB boundary, on every kernel:
-# (a)'s if it ran, else a 512M spacer after dax0.2 and 1G after it, at +1G.
-dev_1g() {
+# need_1g X: for case X, pteprobe and G1, a 1G device at a 1 GiB boundary
+# on every kernel: (a)'s if it ran, else a 512M spacer after dax0.2 and 1G
+# after it, at +1G. A test line and a non-zero status if either is missing.
+need_1g() {
+	modprobe pteprobe || { not_ok "($1) modprobe pteprobe"; return 1; }
 	G1=
 	for d in /sys/bus/dax/devices/dax0.*; do
 		n=$(basename "$d")
 		[ "$(cat "$d/align")" = $G ] && dax_ready "$n" &&
 			[ $(($(dev_start "$n") % G)) = 0 ] && G1=$n
 	done
-	[ -n "$G1" ] || { create S 512M 2M && create G1 1G 1G; }
+	[ -n "$G1" ] || { create S 512M 2M && create G1 1G 1G; } && return 0
+	not_ok "($1) a 1G device at a 1 GiB boundary"
+	diag /tmp/create.out
+	return 1
 }
 
 case_i() {
-	modprobe pteprobe || { not_ok "(i) modprobe pteprobe"; return; }
-	if ! dev_1g; then
-		not_ok "(i) a 1G device at a 1 GiB boundary"
-		diag /tmp/create.out
-		return
-	fi
+	need_1g i || return
 	echo "# $G1 at $(dev_start "$G1")"
 	dmesg -c >/dev/null
 	check_out /tmp/i.out "(i) mremap of $G1's 1 GiB mapping moves the 1 GiB entry, data intact" \
@@ -165,12 +165,7 @@ case_i() {
 # out of Rss. A stock kernel's smaps walk has no PUD handler: it splits,
 # that is zaps, the entry, and counts nothing.
 case_j() {
-	modprobe pteprobe || { not_ok "(j) modprobe pteprobe"; return; }
-	if ! dev_1g; then
-		not_ok "(j) a 1G device at a 1 GiB boundary"
-		diag /tmp/create.out
-		return
-	fi
+	need_1g j || return
 	check_out /tmp/j.out "(j) reading smaps keeps $G1's 1 GiB entry and counts it in Rss" \
 		dax_core_repro smaps "/dev/$G1"
 }
