@@ -140,6 +140,11 @@ case $timeout in
 '' | *[!0-9]* | 0) bad_usage "--timeout '$timeout' is not a positive number of seconds" ;;
 esac
 [ -e "$suite/run.sh" ] || die "$suite has no run.sh"
+# suite_word FILE: the one word of the suite's FILE ('#' comments).
+suite_word() {
+	sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$suite/$1"
+}
+
 # The suite's own topology, unless the command line chose one; the names
 # are run-vm.sh's.
 if [ -n "$topology" ]; then
@@ -148,7 +153,7 @@ if [ -n "$topology" ]; then
 	*) bad_usage "--topology '$topology' is not one of: flat switch switch-iommu" ;;
 	esac
 elif [ -f "$suite/topology" ]; then
-	topology=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$suite/topology")
+	topology=$(suite_word topology)
 	case $topology in
 	flat | switch | switch-iommu) ;;
 	*) die "$suite/topology: '$topology' is not one of: flat switch switch-iommu" ;;
@@ -272,7 +277,7 @@ fi
 
 vm_args=(--bar-size "$bar_size" --topology "$topology")
 if [ -f "$suite/memory" ]; then
-	vm_args+=(--memory "$(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$suite/memory")")
+	vm_args+=(--memory "$(suite_word memory)")
 fi
 if [ -f "$suite/qemu-trace" ]; then
 	trace=$(sed -e 's/#.*//' "$suite/qemu-trace" | tr -s ' \t\n' '   ' | sed -e 's/^ //' -e 's/ $//' | tr ' ' ,)

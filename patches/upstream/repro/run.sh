@@ -13,6 +13,7 @@
 # BAR reserved write-combining, which is dax_pci_p2p's.
 cd /tests || exit 1
 . ./lib.sh
+. ./daxkernel.sh
 dmesg -n 1
 
 M=$((1 << 20))
@@ -22,15 +23,8 @@ cases=$(sed -n 's/.*p2pdax\.repro=\([a-z,]*\).*/\1/p' /proc/cmdline | tr , ' ')
 
 dev_size() { cat "/sys/bus/dax/devices/$1/size"; }
 dev_start() { cat "/sys/bus/dax/devices/$1/mapping0/start"; }
-# create VAR SIZE [ALIGN]: daxctl create-device in region 0; VAR gets the
-# new device's name.
-create() {
-	daxctl create-device -r 0 -s "$2" ${3:+-a "$3"} >/tmp/create.out 2>&1 &&
-		eval "$1=\$(sed -n 's/.*\"chardev\":\"\\(dax[0-9.]*\\)\".*/\\1/p' /tmp/create.out | head -n 1)" &&
-		eval "[ -n \"\$$1\" ] && dax_ready \"\$$1\"" && return 0
-	cat /tmp/create.out
-	return 1
-}
+# dax_create (daxkernel.sh) carves the hmem region, region 0.
+REGION=0
 
 # The hmem region: dax0.0 spans it; free it, then two 256M devices at its
 # start: dax0.1 at +0, dax0.2 at +256M.
@@ -39,7 +33,7 @@ setup() {
 		wait_for 10 test -e /sys/bus/dax/devices/dax0.0 || return 1
 	daxctl disable-device dax0.0 >/dev/null 2>&1
 	echo 0 >/sys/bus/dax/devices/dax0.0/size &&
-		create D1 256M && create D2 256M &&
+		dax_create D1 256M && dax_create D2 256M &&
 		[ "$D1" = dax0.1 ] && [ "$D2" = dax0.2 ] &&
 		[ $(($(dev_start dax0.2) - $(dev_start dax0.1))) = $((256 * M)) ]
 }
@@ -48,11 +42,11 @@ setup() {
 # after two 256M devices (daxctl sets the alignment, then the size).
 case_a() {
 	daxtool fill /dev/dax0.1 0 2M 11 >/dev/null
-	if create D3 1G 1G; then
+	if dax_create D3 1G 1G >/tmp/a.out; then
 		ok "(a) daxctl create-device -s 1G -a 1G after two 256M devices"
 	else
 		not_ok "(a) daxctl create-device -s 1G -a 1G after two 256M devices"
-		diag /tmp/create.out
+		diag /tmp/a.out
 		return
 	fi
 	start=$(dev_start "$D3")
@@ -143,9 +137,9 @@ need_1g() {
 		[ "$(cat "$d/align")" = $G ] && dax_ready "$n" &&
 			[ $(($(dev_start "$n") % G)) = 0 ] && G1=$n
 	done
-	[ -n "$G1" ] || { create S 512M 2M && create G1 1G 1G; } && return 0
+	[ -n "$G1" ] || { dax_create S 512M 2M && dax_create G1 1G 1G; } >/tmp/1g.out && return 0
 	not_ok "($1) a 1G device at a 1 GiB boundary"
-	diag /tmp/create.out
+	diag /tmp/1g.out
 	return 1
 }
 
