@@ -7,10 +7,11 @@
 # case, as some of them oops there); on the patched kernel all pass in one
 # boot. The cases to run: p2pdax.repro=a,b,... on the kernel command line.
 #
-# (a), (b), (d) and (h) run on a region of the kernel's own provider:
+# (a)-(e), (h), (i) and (j) run on a region of the kernel's own provider:
 # dax_hmem over 2 GiB of soft-reserved memory at 4 GiB (see cmdline), with
-# device_dax and daxctl, nothing of this project in the kernel. (f) needs a
-# BAR reserved write-combining, which is dax_pci_p2p's.
+# device_dax and daxctl, nothing of this project in the kernel but, for
+# (c), a test module that holds a range busy (tests/kmod/iomemhold.c).
+# (f) needs a BAR reserved write-combining, which is dax_pci_p2p's.
 cd /tests || exit 1
 . ./lib.sh
 . ./daxkernel.sh
@@ -67,6 +68,51 @@ case_b() {
 	check "(b) no file of the disabled dax0.2 to mmap" dax_core_repro reopen-mmap /dev/dax0.2
 	exec 3<&-
 	check "(b) enable dax0.2 again" daxctl enable-device dax0.2
+}
+
+# (c) A failed probe leaves no page map behind. iomemhold (tests/kmod)
+# holds dax0.2's range busy, so device_dax's probe fails to reserve it;
+# once the range is free, the device binds again. A stock kernel keeps the
+# devres-freed page map in dev_dax->pgmap: every later probe fails with
+# "dynamic-dax with pre-populated page map" until the device is destroyed.
+case_c() {
+	daxctl disable-device dax0.2 >/dev/null 2>&1
+	start=$(dev_start dax0.2)
+	size=$(dev_size dax0.2)
+	if ! modprobe iomemhold start="$start" size="$size"; then
+		not_ok "(c) modprobe iomemhold over dax0.2's range"
+		return
+	fi
+	check "(c) dax0.2 does not bind while its range is held busy" \
+		fails daxctl enable-device dax0.2
+	check "(c) rmmod iomemhold" rmmod iomemhold
+	check "(c) dax0.2 binds once its range is free" daxctl enable-device dax0.2
+	check "(c) dax0.2 maps" daxtool fill /dev/dax0.2 0 2M 66
+	dmesg | grep "dax0.2" | tail -n 4 | diag
+}
+
+# (e) A device enabled again while a file of its previous enable is open
+# keeps a working character device: the old file closes cleanly and new
+# files open. A stock kernel re-initialises the cdev under the open file:
+# its close drops the new cdev's reference ("refcount_t: underflow" at the
+# next disable), and every later open fails with ENXIO.
+case_e() {
+	dmesg -c >/dev/null
+	# exec of a failed redirection would end the shell
+	(: </dev/dax0.2) 2>/dev/null || { not_ok "(e) open dax0.2"; return; }
+	exec 3</dev/dax0.2
+	check "(e) disable dax0.2 with a file of it open" daxctl disable-device dax0.2
+	check "(e) enable dax0.2 again, that file still open" daxctl enable-device dax0.2
+	check "(e) a new file of dax0.2 maps" daxtool fill /dev/dax0.2 0 2M 77
+	exec 3<&-
+	check "(e) dax0.2 maps after the old file's close" daxtool check /dev/dax0.2 0 2M 77
+	check "(e) disable dax0.2 once more" daxctl disable-device dax0.2
+	check "(e) enable dax0.2 once more" daxctl enable-device dax0.2
+	check "(e) dax0.2 maps after that" daxtool check /dev/dax0.2 0 2M 77
+	dmesg >/tmp/e.dmesg
+	check "(e) no refcount complaint in the kernel log" \
+		fails grep -q "refcount_t\|WARNING:" /tmp/e.dmesg
+	diag /tmp/e.dmesg
 }
 
 # (d) A file offset inside an alignment unit is refused.
@@ -174,7 +220,7 @@ else
 fi
 for c in $cases; do
 	case $c in
-	a | b | d | f | h | i | j) "case_$c" ;;
+	a | b | c | d | e | f | h | i | j) "case_$c" ;;
 	*) not_ok "no reproducer ($c)" ;;
 	esac
 done
