@@ -17,7 +17,9 @@
 #                       /usr/local; DESTDIR); make uninstall
 #   make check          install what is missing, build, run every test
 #   make demo           install what is missing, build, boot the demo VM
-#   make intree-check   prove the in-tree form builds in Debian's 6.1 source
+#   make intree-check   prove the in-tree form builds in Debian's 7.3 source
+#                       with the series of patches/upstream, and with
+#                       compat/compat.h in its 6.12 and 6.1 sources
 #   make unit-check, guest-check, carve-check, memtype-check, stress-check, p2p-check,
 #                       p2p-iommu-check, daxmap-check: one part of make check
 #   make bench          first-touch, fault and memmap figures per alignment,

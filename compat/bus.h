@@ -13,8 +13,8 @@
  * dev_dax_data's trailing memmap_on_memory field; they never read it, and
  * it is always false here.
  *
- * It also holds what the driver needs of compat/ on stock kernels (see
- * "Memory type of user mappings" below).
+ * It also holds what the driver needs of compat/dax_mmap.c on kernels
+ * whose device_dax maps BAR memory write-back (compat/compat.h says which).
  */
 #ifndef __DAX_PCI_P2P_COMPAT_BUS_H__
 #define __DAX_PCI_P2P_COMPAT_BUS_H__
@@ -45,41 +45,28 @@ struct dev_dax *devm_create_dev_dax(struct dev_dax_data *data);
 
 #ifdef DAX_PCI_P2P_HAVE_DAX_REGION_PUT
 void dax_region_put(struct dax_region *dax_region);
-#endif
 
 /*
- * Memory type of user mappings. The driver reserves the BAR range
- * write-combining or uncached; whether device_dax's user mappings carry
- * that type depends on how its fault path inserts entries, which
- * scripts/features.sh reads off the kernel's exported symbols:
- *
- * - vmf_insert_pfn_pmd_prot()/vmf_insert_pfn_pud_prot() (up to v6.2): the
- *   reserved type at every size.
- * - vmf_insert_pfn_pmd()/vmf_insert_pfn_pud() taking a pfn_t (v6.3 to
- *   v6.14): insert_pfn_pud() builds the entry from vma->vm_page_prot and
- *   drops the type it looked up, so 1 GiB mappings are write-back.
- * - vmf_insert_folio_pmd()/vmf_insert_folio_pud() (v6.15 on): no type at
- *   any size. compat/dax_mmap.c then serves the region's devices instead.
- * - pfnmap_setup_cachemode() exported: a kernel with this project's fix
- *   (patches/upstream: device_dax gives the mapping the reserved type at
- *   mmap, and the export is what it needs as a module): the reserved type
- *   at every size. DAX_PCI_P2P_HAVE_DEVICE_DAX_MEMTYPE; set by hand on a
- *   stock kernel, it lets device_dax serve the BAR as if it were fixed,
- *   which is how scripts/upstream-check.sh shows the bug.
- *
- * DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN is the largest alignment device_dax
- * maps with the reserved type (0: none).
+ * Until v6.5 alloc_dax_region() returns a reference for the caller besides
+ * the one the parent's devm action holds. Dropped at once, the region
+ * lives as it does from v6.5 on: while the parent's driver is bound and
+ * devices of it exist.
  */
-#if defined(DAX_PCI_P2P_HAVE_VMF_INSERT_PFN_PUD_PROT) || \
-	defined(DAX_PCI_P2P_HAVE_DEVICE_DAX_MEMTYPE)
-#define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	SZ_1G
-#elif defined(DAX_PCI_P2P_HAVE_VMF_INSERT_FOLIO_PUD)
-#define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	0
-#else
-#define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	SZ_2M
-#endif
+static inline struct dax_region *
+dax_pci_p2p_alloc_dax_region(struct device *parent, int region_id,
+			     struct range *range, int target_node,
+			     unsigned int align, unsigned long flags)
+{
+	struct dax_region *dax_region;
 
-#define DAX_PCI_P2P_HAVE_COMPAT 1
+	dax_region = alloc_dax_region(parent, region_id, range, target_node,
+				      align, flags);
+	if (dax_region)
+		dax_region_put(dax_region);
+	return dax_region;
+}
+#define alloc_dax_region	dax_pci_p2p_alloc_dax_region
+#endif
 
 #ifdef DAX_PCI_P2P_COMPAT_MMAP
 /* The dax core's driver interface and device liveness, as of v6.15. */

@@ -39,11 +39,12 @@ for sym in alloc_dax_region devm_create_dev_dax memregion_alloc; do
 		exit 1
 	fi
 done
-# From v6.11 the DMA API marks a device whose DMA its IOMMU translates
-# (use_dma_iommu()) instead of giving it dma_ops.
-if header iommu-dma.h 'use_dma_iommu'; then
-	echo "#define DAX_PCI_P2P_HAVE_USE_DMA_IOMMU 1"
+# kmalloc_obj() and kzalloc_obj(), sized by a type or variable (v7.0).
+if header slab.h 'define kzalloc_obj\('; then
+	echo "#define DAX_PCI_P2P_HAVE_KMALLOC_OBJ 1"
 fi
+# use_dma_iommu() (v6.11): compat/include/linux/iommu-dma.h stands in where
+# the kernel has no such header.
 # Until v6.5 the caller of alloc_dax_region() holds a reference to drop.
 if have dax_region_put; then
 	echo "#define DAX_PCI_P2P_HAVE_DAX_REGION_PUT 1"

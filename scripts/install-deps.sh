@@ -3,7 +3,7 @@
 #
 # Install, from Debian's archive, everything p2pdax builds and tests with on a
 # fresh Debian 12 machine: the target kernels (Debian 12's 6.1 and
-# Debian 13's 6.12 from bookworm-backports) with their headers, QEMU, the
+# Debian 13's 6.12 from bookworm-backports) with their headers and sources, QEMU, the
 # guest userspace (busybox, daxctl, and the consumers: fio, nvme-cli,
 # liburing, rdma-core's verbs with the soft-RoCE provider, iproute2's rdma)
 # and the build tools. Installs only what
@@ -109,7 +109,8 @@ EOS
 		echo "install-deps: bookworm-backports serves no linux-image-amd64: cannot install the 6.12 kernel" >&2
 		exit 1
 	fi
-	install_missing $bpo
+	# Its source, for make intree-check (/usr/src/linux-source-6.12.tar.xz).
+	install_missing $bpo linux-source-6.12
 }
 
 # ---------------------------------------------------------------- 7.3

@@ -65,8 +65,8 @@
 #include <linux/dax_pci_p2p.h>
 #include <linux/delay.h>
 #include <linux/io.h>
-#include <linux/dma-map-ops.h>
 #include <linux/iommu.h>
+#include <linux/iommu-dma.h>
 #include <linux/kernfs.h>
 #include <linux/list.h>
 #include <linux/memory_hotplug.h>
@@ -88,14 +88,12 @@
 #include <linux/workqueue.h>
 #include <linux/p2pdax.h>
 #include "bus.h"
-#ifdef DAX_PCI_P2P_HAVE_USE_DMA_IOMMU
-#include <linux/iommu-dma.h>
-#endif
 
-#ifndef DAX_PCI_P2P_HAVE_COMPAT
+#ifndef DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN
 /*
- * In a kernel tree: device_dax maps every alignment with the memory type of
- * the range, and nothing of compat/ is needed.
+ * With the dax-core fixes (in a kernel tree): device_dax maps every
+ * alignment with the memory type of the range. Out of tree, compat/compat.h
+ * says what the target kernel's device_dax gets right.
  */
 #define DAX_PCI_P2P_DEVICE_DAX_MAX_ALIGN	PUD_SIZE
 #endif
@@ -441,11 +439,7 @@ static int dax_pci_p2p_hold_pgmaps(struct dax_pci_p2p_drain *drain,
 
 	/* Page maps start and end on subsection boundaries. */
 	for (; pfn < end; pfn += PHYS_PFN(DAX_PCI_P2P_MIN_ALIGN)) {
-#ifdef DAX_PCI_P2P_HAVE_GET_DEV_PAGEMAP_PGMAP_ARG
-		pgmap = get_dev_pagemap(pfn, NULL);
-#else
 		pgmap = get_dev_pagemap(pfn);
-#endif
 		if (!pgmap)
 			continue;
 
@@ -456,7 +450,7 @@ static int dax_pci_p2p_hold_pgmaps(struct dax_pci_p2p_drain *drain,
 		}
 
 		/* Small, and an unbind cannot fail: no error path here. */
-		ref = kzalloc(sizeof(*ref), GFP_KERNEL | __GFP_NOFAIL);
+		ref = kzalloc_obj(*ref, GFP_KERNEL | __GFP_NOFAIL);
 		ref->pgmap = pgmap;
 		list_add_tail(&ref->list, &drain->pgmaps);
 		nr++;
@@ -479,7 +473,7 @@ static void dax_pci_p2p_drain_start(struct dax_pci_p2p *p2p,
 	int nr;
 
 	lockdep_assert_held(&dax_pci_p2p_lock);
-	drain = kzalloc(sizeof(*drain), GFP_KERNEL | __GFP_NOFAIL);
+	drain = kzalloc_obj(*drain, GFP_KERNEL | __GFP_NOFAIL);
 	INIT_LIST_HEAD(&drain->pgmaps);
 	nr = dax_pci_p2p_hold_pgmaps(drain, p2p);
 	if (!nr) {
@@ -955,7 +949,7 @@ static void dax_pci_p2p_queue_rebind(struct device *dev)
 	struct dax_pci_p2p_rebind *rb;
 
 	/* Called from a bus notifier, which has no error path. */
-	rb = kzalloc(sizeof(*rb), GFP_KERNEL | __GFP_NOFAIL);
+	rb = kzalloc_obj(*rb, GFP_KERNEL | __GFP_NOFAIL);
 	rb->dev = get_device(dev);
 	if (!(current->flags & (PF_KTHREAD | PF_IO_WORKER)) &&
 	    dax_pci_p2p_get_live()) {
@@ -1268,14 +1262,6 @@ static int dax_pci_p2p_setup(struct pci_dev *pdev, int bar,
 	WRITE_ONCE(p2p->adding_first, true);
 	dev_dax = devm_create_dev_dax(&data);
 	WRITE_ONCE(p2p->adding_first, false);
-#ifdef DAX_PCI_P2P_HAVE_DAX_REGION_PUT
-	/*
-	 * Before v6.5 the caller holds a region reference, to drop once the
-	 * devices own the region. Out-of-tree builds detect this from
-	 * Module.symvers (scripts/features.sh); a backport defines it.
-	 */
-	dax_region_put(dax_region);
-#endif
 	if (IS_ERR(dev_dax)) {
 		p2p_err(pdev, "cannot create the dax device: %ld\n",
 			PTR_ERR(dev_dax));
@@ -1868,29 +1854,13 @@ static void dax_pci_p2p_walk(struct pci_dev *src, struct pci_dev *peer,
 }
 
 /*
- * Whether the DMA API maps @dev's DMA through its IOMMU: a flag of the
- * device from v6.11 on (use_dma_iommu(); out-of-tree builds detect it in
- * scripts/features.sh, a backport defines it), its dma_ops before. Neither
- * is the domain itself, which another driver or a write of the group's
- * "type" can free under a reader that is not @dev's driver.
- */
-#ifdef DAX_PCI_P2P_HAVE_USE_DMA_IOMMU
-static bool dax_pci_p2p_dma_translated(struct device *dev)
-{
-	return use_dma_iommu(dev);
-}
-#else
-static bool dax_pci_p2p_dma_translated(struct device *dev)
-{
-	return get_dma_ops(dev);
-}
-#endif
-
-/*
  * What stands between @pdev's DMA and the bus, as the DMA API that its
  * driver uses sees it: no IOMMU, an IOMMU that passes bus addresses
- * through, or a translating one. A driver that manages DMA itself (vfio)
- * attaches domains of its own, which this does not see.
+ * through, or a translating one (use_dma_iommu(), a flag of the device,
+ * rather than the domain itself, which another driver or a write of the
+ * group's "type" can free under a reader that is not @dev's driver). A
+ * driver that manages DMA itself (vfio) attaches domains of its own, which
+ * this does not see.
  */
 static u32 dax_pci_p2p_iommu_of(struct pci_dev *pdev)
 {
@@ -1898,7 +1868,7 @@ static u32 dax_pci_p2p_iommu_of(struct pci_dev *pdev)
 
 	if (!device_iommu_mapped(dev))
 		return P2PDAX_IOMMU_NONE;
-	if (dax_pci_p2p_dma_translated(dev))
+	if (use_dma_iommu(dev))
 		return P2PDAX_IOMMU_TRANSLATED;
 	return P2PDAX_IOMMU_IDENTITY;
 }
@@ -1911,7 +1881,7 @@ static int dax_pci_p2p_ioc_route(void __user *uarg)
 	size_t usize;
 	int rc;
 
-	route = kmalloc(sizeof(*route), GFP_KERNEL);
+	route = kmalloc_obj(*route);
 	if (!route)
 		return -ENOMEM;
 	rc = dax_pci_p2p_copy_in(route, sizeof(*route), P2PDAX_ROUTE_SIZE_VER1,
