@@ -1419,7 +1419,6 @@ EXPORT_SYMBOL_GPL(devm_dax_pci_p2p_add);
 /* Every request starts with these. */
 struct dax_pci_p2p_req_head {
 	__u32 size;
-	__u32 version;
 	__u32 flags;
 };
 
@@ -1433,7 +1432,7 @@ static typeof(dax_pci_p2p_dax_bus) dax_pci_p2p_get_dax_bus(void)
 	return bus;
 }
 
-/* Structures only grow; the first version's sizes are fixed. */
+/* Structures only grow; the sizes of their first form are fixed. */
 static_assert(sizeof(struct p2pdax_info) >= P2PDAX_INFO_SIZE_VER1);
 static_assert(sizeof(struct p2pdax_resolve) >= P2PDAX_RESOLVE_SIZE_VER1);
 static_assert(sizeof(struct p2pdax_route) >= P2PDAX_ROUTE_SIZE_VER1);
@@ -1442,9 +1441,9 @@ static_assert(sizeof(struct p2pdax_route) >= P2PDAX_ROUTE_SIZE_VER1);
 #define DAX_PCI_P2P_MAX_REQ	SZ_4K
 
 /*
- * Copy in a request whose kernel structure is @ksize bytes, @v1size in the
- * interface's first version, the caller's size being its first field. On
- * success @usize is how much of it goes back.
+ * Copy in a request whose kernel structure is @ksize bytes, @v1size in its
+ * first form, the caller's size being its first field. On success @usize is
+ * how much of it goes back.
  */
 static int dax_pci_p2p_copy_in(void *karg, size_t ksize, size_t v1size,
 			       u32 known_flags, const void __user *uarg,
@@ -1463,8 +1462,7 @@ static int dax_pci_p2p_copy_in(void *karg, size_t ksize, size_t v1size,
 	rc = copy_struct_from_user(karg, ksize, uarg, size);
 	if (rc)
 		return rc;
-	if (head->version < 1 || head->version > P2PDAX_API_VERSION ||
-	    (head->flags & ~known_flags))
+	if (head->flags & ~known_flags)
 		return -EINVAL;
 	if ((head->flags & P2PDAX_F_BUS_ADDR) && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -1571,7 +1569,7 @@ static int dax_pci_p2p_ioc_info(void __user *uarg)
 				 P2PDAX_F_BUS_ADDR, uarg, &usize);
 	if (rc)
 		return rc;
-	if (memchr_inv(info.reserved, 0, sizeof(info.reserved)))
+	if (info.pad || memchr_inv(info.reserved, 0, sizeof(info.reserved)))
 		return -EINVAL;
 
 	dev = dax_pci_p2p_find_dax(info.region_id, info.dev_id, &snap);
@@ -1701,7 +1699,7 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 				 P2PDAX_F_BUS_ADDR, uarg, &usize);
 	if (rc)
 		return rc;
-	if (res.pad || memchr_inv(res.reserved, 0, sizeof(res.reserved)) ||
+	if (memchr_inv(res.reserved, 0, sizeof(res.reserved)) ||
 	    !res.length || res.length > U64_MAX - res.addr ||
 	    res.addr + res.length > TASK_SIZE)
 		return -EINVAL;
@@ -1748,7 +1746,7 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 		res.dev_id = U32_MAX;
 	dax_pci_p2p_fill_fn(&res.fn, snap.pdev, snap.bar);
 	res.attrs = dax_pci_p2p_attrs_of(&snap, res.flags);
-	res.pad2 = 0;
+	res.pad = 0;
 	rc = dax_pci_p2p_copy_out(uarg, &res, usize);
 out:
 	dax_pci_p2p_snap_put(&snap);
@@ -1888,7 +1886,7 @@ static int dax_pci_p2p_ioc_route(void __user *uarg)
 				 0, uarg, &usize);
 	if (rc)
 		goto out_free;
-	if (route->peer.bar || route->peer.device >= 32 ||
+	if (route->pad || route->peer.bar || route->peer.device >= 32 ||
 	    route->peer.function >= 8 ||
 	    memchr_inv(route->reserved, 0, sizeof(route->reserved))) {
 		rc = -EINVAL;
@@ -1926,8 +1924,8 @@ out_free:
 }
 
 /*
- * Dispatch by type, direction and number: the size bits are the first
- * version's, and the structure's own size field says how long it is.
+ * Dispatch by type, direction and number: the size bits are those of the
+ * structure's first form, and its own size field says how long it is.
  */
 static long dax_pci_p2p_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)

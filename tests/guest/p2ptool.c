@@ -373,7 +373,6 @@ static void print_info(const struct p2pdax_info *in, bool addr)
 {
 	char buf[32];
 
-	printf("version=%u\n", in->version);
 	printf("size=%u\n", in->size);
 	printf("region=%u\n", in->region_id);
 	printf("dev=%u\n", in->dev_id);
@@ -414,7 +413,6 @@ static int cmd_info(int argc, char **argv)
 
 	memset(&in, 0, sizeof(in));
 	in.size = sizeof(in);
-	in.version = P2PDAX_API_VERSION;
 	in.flags = o.addr ? P2PDAX_F_BUS_ADDR : 0;
 	in.region_id = region;
 	in.dev_id = dev;
@@ -489,7 +487,6 @@ static int cmd_resolve(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
-	r.version = P2PDAX_API_VERSION;
 	r.flags = o.addr ? P2PDAX_F_BUS_ADDR : 0;
 	/* Deliberately unchecked: the kernel is what must refuse a bad range. */
 	r.addr = (uint64_t)(uintptr_t)m.base + off;
@@ -600,7 +597,6 @@ static int cmd_route(int argc, char **argv)
 
 	memset(&rt, 0, sizeof(rt));
 	rt.size = sizeof(rt);
-	rt.version = P2PDAX_API_VERSION;
 	rt.region_id = (__u32)region;
 	rt.peer = peer;
 	if (ioctl(fd, P2PDAX_IOC_ROUTE, &rt)) {
@@ -753,14 +749,6 @@ static uint32_t pick_size(size_t size)
 	}
 }
 
-static uint32_t pick_version(void)
-{
-	static const uint32_t v[] = { 1, 1, 1, 1, 1, 1, 1, 0, P2PDAX_API_VERSION + 1 };
-	unsigned int r = (unsigned int)below(ARRAY_SIZE(v) + 1);
-
-	return r < ARRAY_SIZE(v) ? v[r] : (uint32_t)rnd();
-}
-
 static uint32_t pick_flags(void)
 {
 	switch (below(12)) {
@@ -884,9 +872,8 @@ static void fill_request(const struct fuzz *f, union fuzz_req *rq, unsigned int 
 		return;
 	}
 	memset(rq, 0, sizeof(*rq));
-	/* size, version and flags lead every request. */
+	/* size and flags lead every request. */
 	rq->info.size = pick_size(size);
-	rq->info.version = pick_version();
 	rq->info.flags = pick_flags();
 	switch (nr) {
 	case 0:
@@ -987,15 +974,12 @@ static int fuzz_ro_page(struct fuzz *f)
 
 	memset(f->ro, 0, PAGE);
 	in->size = sizeof(*in);
-	in->version = P2PDAX_API_VERSION;
 	in->region_id = f->region;
 	in->dev_id = f->dev;
 	r->size = sizeof(*r);
-	r->version = P2PDAX_API_VERSION;
 	r->addr = f->map ? f->map : (uintptr_t)f->anon;
 	r->length = PAGE;
 	rt->size = sizeof(*rt);
-	rt->version = P2PDAX_API_VERSION;
 	rt->region_id = f->region;
 	rt->peer = f->fn;
 	if (mprotect(f->ro, PAGE, PROT_READ))
@@ -1010,7 +994,6 @@ static void fuzz_learn_fn(struct fuzz *f)
 
 	memset(&in, 0, sizeof(in));
 	in.size = sizeof(in);
-	in.version = P2PDAX_API_VERSION;
 	in.region_id = f->region;
 	in.dev_id = f->dev;
 	if (!ioctl(f->ctl, P2PDAX_IOC_INFO, &in)) {

@@ -176,7 +176,7 @@ hexattr_is "$DAX0/p2pdax/bus_address is the BAR's" $D0/bus_address $BAR
 
 if need_p2ptool "p2ptool info $DAX0"; then
 	p2p /tmp/info0 info "$DAX0" --addr
-	expect "p2ptool info $DAX0 --addr" /tmp/info0 version=1 region=$REGION dev=0 \
+	expect "p2ptool info $DAX0 --addr" /tmp/info0 size=120 region=$REGION dev=0 \
 		pci="$IV" bar=2 caching=wc prefetchable=1 persistent=0 nr_ranges=1 \
 		dev_size=$BAR_SIZE align="$(cat $DAXDEVS/$DAX0/align)" bar_size=$BAR_SIZE \
 		bar_offset=0 bus_addr=$BAR bar_bus_addr=$BAR

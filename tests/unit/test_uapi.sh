@@ -177,8 +177,8 @@ else
 		not_ok "kernel-doc -v -none: no warnings (exit status $rc)"
 		diag "$T/kdoc"
 	fi
-	grep -v '^ \* @pad2:' "$H" > "$T/undoc.h"
-	expect "control: kernel-doc sees an undocumented member" 1 "pad2.*not described" \
+	grep -v '^ \* @contig:' "$H" > "$T/undoc.h"
+	expect "control: kernel-doc sees an undocumented member" 1 "contig.*not described" \
 		perl "$KDOC" -v -none -Werror "$T/undoc.h"
 fi
 

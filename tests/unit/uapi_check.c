@@ -27,7 +27,7 @@
 /* The first version: every field where it is, every size. */
 #define V1_PCI_FN	8
 #define V1_INFO		120
-#define V1_RESOLVE	112
+#define V1_RESOLVE	104
 #define V1_PORT		16
 #define V1_ROUTE	328
 
@@ -39,14 +39,14 @@ OFF(p2pdax_pci_fn, bar, 7);
 CHECK(sizeof(struct p2pdax_pci_fn) == V1_PCI_FN);
 
 OFF(p2pdax_info, size, 0);
-OFF(p2pdax_info, version, 4);
-OFF(p2pdax_info, flags, 8);
-OFF(p2pdax_info, region_id, 12);
-OFF(p2pdax_info, dev_id, 16);
-OFF(p2pdax_info, caching, 20);
+OFF(p2pdax_info, flags, 4);
+OFF(p2pdax_info, region_id, 8);
+OFF(p2pdax_info, dev_id, 12);
+OFF(p2pdax_info, caching, 16);
+OFF(p2pdax_info, attrs, 20);
 OFF(p2pdax_info, fn, 24);
-OFF(p2pdax_info, attrs, 32);
-OFF(p2pdax_info, nr_ranges, 36);
+OFF(p2pdax_info, nr_ranges, 32);
+OFF(p2pdax_info, pad, 36);
 OFF(p2pdax_info, dev_size, 40);
 OFF(p2pdax_info, align, 48);
 OFF(p2pdax_info, bar_size, 56);
@@ -56,20 +56,18 @@ OFF(p2pdax_info, bar_bus_addr, 80);
 OFF(p2pdax_info, reserved, 88);
 
 OFF(p2pdax_resolve, size, 0);
-OFF(p2pdax_resolve, version, 4);
-OFF(p2pdax_resolve, flags, 8);
-OFF(p2pdax_resolve, pad, 12);
-OFF(p2pdax_resolve, addr, 16);
-OFF(p2pdax_resolve, length, 24);
-OFF(p2pdax_resolve, contig, 32);
-OFF(p2pdax_resolve, bar_offset, 40);
-OFF(p2pdax_resolve, bus_addr, 48);
-OFF(p2pdax_resolve, region_id, 56);
-OFF(p2pdax_resolve, dev_id, 60);
-OFF(p2pdax_resolve, fn, 64);
-OFF(p2pdax_resolve, attrs, 72);
-OFF(p2pdax_resolve, pad2, 76);
-OFF(p2pdax_resolve, reserved, 80);
+OFF(p2pdax_resolve, flags, 4);
+OFF(p2pdax_resolve, addr, 8);
+OFF(p2pdax_resolve, length, 16);
+OFF(p2pdax_resolve, contig, 24);
+OFF(p2pdax_resolve, bar_offset, 32);
+OFF(p2pdax_resolve, bus_addr, 40);
+OFF(p2pdax_resolve, region_id, 48);
+OFF(p2pdax_resolve, dev_id, 52);
+OFF(p2pdax_resolve, fn, 56);
+OFF(p2pdax_resolve, attrs, 64);
+OFF(p2pdax_resolve, pad, 68);
+OFF(p2pdax_resolve, reserved, 72);
 
 OFF(p2pdax_port, fn, 0);
 OFF(p2pdax_port, pcie_type, 8);
@@ -79,9 +77,9 @@ OFF(p2pdax_port, acs_ctrl, 14);
 CHECK(sizeof(struct p2pdax_port) == V1_PORT);
 
 OFF(p2pdax_route, size, 0);
-OFF(p2pdax_route, version, 4);
-OFF(p2pdax_route, flags, 8);
-OFF(p2pdax_route, region_id, 12);
+OFF(p2pdax_route, flags, 4);
+OFF(p2pdax_route, region_id, 8);
+OFF(p2pdax_route, pad, 12);
 OFF(p2pdax_route, peer, 16);
 OFF(p2pdax_route, type, 24);
 OFF(p2pdax_route, attrs, 28);
@@ -95,10 +93,10 @@ CHECK(P2PDAX_ROUTE_MAX_PORTS == 16);
 CHECK(sizeof(struct p2pdax_info) >= V1_INFO);
 CHECK(sizeof(struct p2pdax_resolve) >= V1_RESOLVE);
 CHECK(sizeof(struct p2pdax_route) >= V1_ROUTE);
-/* In version 1 the structures are the first version. */
-CHECK(P2PDAX_API_VERSION != 1 || sizeof(struct p2pdax_info) == V1_INFO);
-CHECK(P2PDAX_API_VERSION != 1 || sizeof(struct p2pdax_resolve) == V1_RESOLVE);
-CHECK(P2PDAX_API_VERSION != 1 || sizeof(struct p2pdax_route) == V1_ROUTE);
+/* The first-form sizes the ioctl numbers encode. */
+CHECK(P2PDAX_INFO_SIZE_VER1 == V1_INFO);
+CHECK(P2PDAX_RESOLVE_SIZE_VER1 == V1_RESOLVE);
+CHECK(P2PDAX_ROUTE_SIZE_VER1 == V1_ROUTE);
 
 /* Multiples of 8: the same layout for 32-bit callers, no implicit tail. */
 CHECK(sizeof(struct p2pdax_info) % 8 == 0);

@@ -9,26 +9,34 @@
  * resolve a caller's own mappings of them, and report the route between the
  * BAR's PCI function and a consumer function.
  *
- * Every argument starts with @size and @version. @size is the caller's
- * sizeof() of the structure: the kernel reads and writes no byte beyond it,
- * refuses a @size shorter than the first version of the structure
+ * Every argument starts with @size and @flags. The structures grow by
+ * appending fields, and @size alone says which fields the caller knows,
+ * as for openat2() and clone3() (copy_struct_from_user()): it is the
+ * caller's sizeof() of the structure, the kernel reads and writes no byte
+ * beyond it, refuses a @size shorter than the first form of the structure
  * (%EINVAL), and refuses a longer one whose bytes beyond what the kernel
- * knows are not zero, or that is longer than 4096 bytes (%E2BIG). On
- * return @size holds the number of bytes the kernel filled in. @version is
- * the interface version the caller was built for, 1 to %P2PDAX_API_VERSION
- * (%EINVAL otherwise); on return it holds the version the kernel answered
- * in. Fields marked reserved and padding must be zero (%EINVAL). An
- * unknown ioctl gets %ENOTTY, an unreadable or unwritable argument %EFAULT.
+ * knows are not zero, or that is longer than 4096 bytes (%E2BIG). On return
+ * @size holds the number of bytes the kernel filled in: a caller built
+ * against a newer header learns which of its fields an older kernel left
+ * alone. @flags asks for optional behaviour; an unknown flag is refused
+ * (%EINVAL). There is no version number: it would say again what @size
+ * says. Fields marked reserved and padding must be zero (%EINVAL). An
+ * unknown ioctl gets %ENOTTY, an unreadable or unwritable argument
+ * %EFAULT.
  *
  * Bus addresses are returned only with %P2PDAX_F_BUS_ADDR in @flags, which
  * needs CAP_SYS_ADMIN (%EPERM otherwise); without it the address fields are
  * zero. BAR offsets, PCI locations and routes are not secret: they are also
  * in sysfs for every reader.
  *
- * The ioctl numbers encode the size of the first version of each structure
+ * The ioctl numbers encode the size of the first form of each structure
  * (P2PDAX_*_SIZE_VER1), and stay the same when a structure grows: the kernel
  * matches their type, direction and number, and ignores their size bits.
  * The structure's own @size says how long it is.
+ *
+ * The control device is open to every user (mode 0666): without
+ * %P2PDAX_F_BUS_ADDR it answers what sysfs already tells every reader, and
+ * %P2PDAX_IOC_RESOLVE resolves only the caller's own mappings.
  */
 #ifndef _UAPI_LINUX_P2PDAX_H
 #define _UAPI_LINUX_P2PDAX_H
@@ -38,8 +46,6 @@
 
 /* The control device: /dev/P2PDAX_CTL_NAME */
 #define P2PDAX_CTL_NAME		"p2pdax"
-
-#define P2PDAX_API_VERSION	1
 
 /* @flags of INFO and RESOLVE: also return bus addresses (CAP_SYS_ADMIN). */
 #define P2PDAX_F_BUS_ADDR	(1U << 0)
@@ -73,16 +79,17 @@ struct p2pdax_pci_fn {
 /**
  * struct p2pdax_info - describe one dax device of a p2pdax region
  * @size: in: sizeof(struct p2pdax_info); out: bytes filled in
- * @version: in: 1 to %P2PDAX_API_VERSION; out: version of the answer
  * @flags: in: %P2PDAX_F_BUS_ADDR or 0
  * @region_id: in: X of daxX.Y
  * @dev_id: in: Y of daxX.Y
  * @caching: out: %P2PDAX_CACHING_WC or %P2PDAX_CACHING_UC
- * @fn: out: the PCI function and BAR that hold the memory
  * @attrs: out: %P2PDAX_ATTR_* flags
+ * @fn: out: the PCI function and BAR that hold the memory
  * @nr_ranges: out: number of physical pieces of the device, 0 for a device
- *	of size 0; @bar_offset and @bus_addr describe the first one (see the device's mappingN
- *	directories in sysfs, or %P2PDAX_IOC_RESOLVE, for the others)
+ *	of size 0; @bar_offset and @bus_addr describe the first one (see the
+ *	device's mappingN directories in sysfs, or %P2PDAX_IOC_RESOLVE, for
+ *	the others)
+ * @pad: must be zero
  * @dev_size: out: size of the device in bytes
  * @align: out: mapping alignment of the device in bytes
  * @bar_size: out: size of the BAR in bytes
@@ -96,14 +103,14 @@ struct p2pdax_pci_fn {
  */
 struct p2pdax_info {
 	__u32 size;
-	__u32 version;
 	__u32 flags;
 	__u32 region_id;
 	__u32 dev_id;
 	__u32 caching;
-	struct p2pdax_pci_fn fn;
 	__u32 attrs;
+	struct p2pdax_pci_fn fn;
 	__u32 nr_ranges;
+	__u32 pad;
 	__u64 dev_size;
 	__u64 align;
 	__u64 bar_size;
@@ -116,9 +123,7 @@ struct p2pdax_info {
 /**
  * struct p2pdax_resolve - where a range of the caller's mapping lives
  * @size: in: sizeof(struct p2pdax_resolve); out: bytes filled in
- * @version: in: 1 to %P2PDAX_API_VERSION; out: version of the answer
  * @flags: in: %P2PDAX_F_BUS_ADDR or 0
- * @pad: must be zero
  * @addr: in: start of the range, a user virtual address of the caller
  * @length: in: length of the range in bytes, not 0; the whole range must
  *	lie in one shared mapping (one VMA, as /proc/self/maps lists it) of
@@ -133,14 +138,12 @@ struct p2pdax_info {
  * @dev_id: out: Y of the daxX.Y mapped at @addr
  * @fn: out: the PCI function and BAR that hold the memory
  * @attrs: out: %P2PDAX_ATTR_* flags, as in &struct p2pdax_info
- * @pad2: out: zero (ignored on input)
+ * @pad: out: zero (ignored on input)
  * @reserved: must be zero
  */
 struct p2pdax_resolve {
 	__u32 size;
-	__u32 version;
 	__u32 flags;
-	__u32 pad;
 	__u64 addr;
 	__u64 length;
 	__u64 contig;
@@ -150,7 +153,7 @@ struct p2pdax_resolve {
 	__u32 dev_id;
 	struct p2pdax_pci_fn fn;
 	__u32 attrs;
-	__u32 pad2;
+	__u32 pad;
 	__u64 reserved[4];
 };
 
@@ -220,10 +223,10 @@ struct p2pdax_port {
 /**
  * struct p2pdax_route - the path from a region's BAR to a consumer function
  * @size: in: sizeof(struct p2pdax_route); out: bytes filled in
- * @version: in: 1 to %P2PDAX_API_VERSION; out: version of the answer
  * @flags: in: must be zero (no bus addresses in a route)
  * @region_id: in: X of daxX.Y, the region whose BAR function is the source
  *	(%ENODEV if it is not a p2pdax region)
+ * @pad: must be zero
  * @peer: in: the consumer function, e.g. an NVMe controller (@peer.bar
  *	must be zero, @peer.device below 32, @peer.function below 8: %EINVAL
  *	otherwise; %ENODEV if there is no such function)
@@ -241,9 +244,9 @@ struct p2pdax_port {
  */
 struct p2pdax_route {
 	__u32 size;
-	__u32 version;
 	__u32 flags;
 	__u32 region_id;
+	__u32 pad;
 	struct p2pdax_pci_fn peer;
 	__u32 type;
 	__u32 attrs;
@@ -253,9 +256,9 @@ struct p2pdax_route {
 	__u64 reserved[4];
 };
 
-/* Sizes of the first version of each structure: the smallest @size taken. */
+/* Sizes of the first form of each structure: the smallest @size taken. */
 #define P2PDAX_INFO_SIZE_VER1		120
-#define P2PDAX_RESOLVE_SIZE_VER1	112
+#define P2PDAX_RESOLVE_SIZE_VER1	104
 #define P2PDAX_ROUTE_SIZE_VER1		328
 
 #define P2PDAX_IOC_MAGIC	0xDA

@@ -53,7 +53,6 @@ int daxmap_ctl_info(struct daxmap_ctx *ctx, int fd, unsigned int region_id,
 
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
-	out->version = P2PDAX_API_VERSION;
 	out->flags = bus_addr ? P2PDAX_F_BUS_ADDR : 0;
 	out->region_id = region_id;
 	out->dev_id = dev_id;
@@ -70,7 +69,6 @@ int daxmap_ctl_resolve(struct daxmap_ctx *ctx, int fd, const volatile void *addr
 
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
-	out->version = P2PDAX_API_VERSION;
 	out->flags = bus_addr ? P2PDAX_F_BUS_ADDR : 0;
 	out->addr = (uint64_t)(uintptr_t)addr;
 	out->length = len;
@@ -88,7 +86,6 @@ int daxmap_ctl_route(struct daxmap_ctx *ctx, int fd, unsigned int region_id,
 
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
-	out->version = P2PDAX_API_VERSION;
 	out->region_id = region_id;
 	out->peer = *peer;
 	out->peer.bar = 0;
