@@ -14,7 +14,7 @@
 #   3. Every reproducer of patches/upstream/repro runs on Debian's stock
 #      7.3 kernel, one boot each, and must fail there; then all of them run
 #      in one boot of the patched kernel and must pass. The guest suites
-#      (guest, carve, memtype, stress) run on the patched kernel too.
+#      (guest, carve, memtype, stress, p2p) run on the patched kernel too.
 #
 # The kernel build is cached outside the clone, in $P2PDAX_UPSTREAM
 # (default /var/lib/p2pdax/upstream): the git tree, the build directory
@@ -219,7 +219,7 @@ else
 fi
 
 # The guest suites on the patched kernel.
-for s in guest carve:2G memtype:2G stress; do
+for s in guest carve:2G memtype:2G stress p2p; do
 	name=${s%%:*} size=${s#*:}
 	[ "$size" != "$s" ] || size=256M
 	log=$logs/patched-$name.tap

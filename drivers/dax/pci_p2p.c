@@ -78,6 +78,7 @@
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/percpu-refcount.h>
 #include <linux/pm_domain.h>
 #include <linux/sizes.h>
@@ -1886,7 +1887,7 @@ static int dax_pci_p2p_ioc_route(void __user *uarg)
 				 0, uarg, &usize);
 	if (rc)
 		goto out_free;
-	if (route->pad || route->peer.bar || route->peer.device >= 32 ||
+	if (route->peer.bar || route->peer.device >= 32 ||
 	    route->peer.function >= 8 ||
 	    memchr_inv(route->reserved, 0, sizeof(route->reserved))) {
 		rc = -EINVAL;
@@ -1905,10 +1906,26 @@ static int dax_pci_p2p_ioc_route(void __user *uarg)
 
 	route->type = 0;
 	route->attrs = 0;
+	route->p2pdma_distance = 0;
 	route->nr_ports = 0;
 	memset(route->ports, 0, sizeof(route->ports));
 	pci_lock_rescan_remove();
 	dax_pci_p2p_walk(snap.pdev, peer, route);
+	/*
+	 * The walk shows the path; where the kernel has its own P2P DMA
+	 * support, its verdict on the pair is the one that counts: it also
+	 * knows the host bridges that forward peer traffic, and is what the
+	 * block layer and RDMA consult.
+	 */
+	if (IS_ENABLED(CONFIG_PCI_P2PDMA)) {
+		int dist = pci_p2pdma_distance(snap.pdev, &peer->dev, false);
+
+		route->attrs |= P2PDAX_ROUTE_P2PDMA;
+		if (dist < 0)
+			route->attrs |= P2PDAX_ROUTE_P2PDMA_REFUSED;
+		else
+			route->p2pdma_distance = dist;
+	}
 	pci_unlock_rescan_remove();
 	route->iommu = dax_pci_p2p_iommu_of(peer);
 	if (route->iommu == P2PDAX_IOMMU_TRANSLATED)

@@ -307,7 +307,6 @@ FIXTURE_VARIANT_ADD(req, route) {
 	.cmd = P2PDAX_IOC_ROUTE,
 	.size = sizeof(struct p2pdax_route),
 	.reserved = offsetof(struct p2pdax_route, reserved),
-	.pad = offsetof(struct p2pdax_route, pad),
 };
 
 FIXTURE_SETUP(req)

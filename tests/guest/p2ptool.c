@@ -564,6 +564,9 @@ static void print_route(const struct p2pdax_route *rt)
 	printf("iommu=%s\n", iommu_name(rt->iommu, buf, sizeof(buf)));
 	printf("nr_ports=%u\n", rt->nr_ports);
 	printf("truncated=%d\n", !!(rt->attrs & P2PDAX_ROUTE_TRUNCATED));
+	printf("p2pdma=%d\n", !!(rt->attrs & P2PDAX_ROUTE_P2PDMA));
+	printf("p2pdma_refused=%d\n", !!(rt->attrs & P2PDAX_ROUTE_P2PDMA_REFUSED));
+	printf("p2pdma_distance=%u\n", rt->p2pdma_distance);
 	if (n > P2PDAX_ROUTE_MAX_PORTS)
 		n = P2PDAX_ROUTE_MAX_PORTS;
 	for (i = 0; i < n; i++)

@@ -109,9 +109,12 @@ if [ "$BAR" != 0 ] && [ $BAR_SIZE = $((256 * M)) ] && [ -n "$(lspci_bar "$IV" 2)
 else
 	not_ok "ivshmem BAR2 assigned (resource $(hex $BAR)-$(hex $BAR_END))"
 fi
-# Bridge resource 13+2: the prefetchable window.
+# A bridge's resources end with its four windows, the prefetchable one
+# next to last: resource 15 where the kernel has SR-IOV (13 + 2), 9 where
+# it has none (the kernel of upstream-check).
 for b in "$DS1" "$UP1" "$RP1"; do
-	ws=$(res_start "$b" 15) we=$(res_end "$b" 15)
+	w=$(($(wc -l <"$PCI/$b/resource") - 2))
+	ws=$(res_start "$b" $w) we=$(res_end "$b" $w)
 	if [ "$ws" -le "$BAR" ] && [ "$BAR_END" -le "$we" ]; then
 		ok "BAR2 inside the prefetchable window of $b ($(hex $ws)-$(hex $we))"
 	else
@@ -336,6 +339,24 @@ if need_p2ptool "p2ptool route"; then
 
 	p2p /tmp/route3 route "$REGION" "$IV"
 	expect "route to the BAR's own function: same-function" /tmp/route3 type=same-function nr_ports=0
+
+	# The kernel's own P2PDMA verdict, only where it has CONFIG_PCI_P2PDMA
+	# (Debian's 7.3 and the kernel of upstream-check; its symbols say so):
+	# the same-switch pair 4 bridges apart (ivshmem up to the upstream
+	# port: 2; the nvme up to it: 2); the pair that meets in the root
+	# complex refused, as q35's host bridge is on no list of the kernel's,
+	# nor is the TCG CPU (-cpu max: no AMD Zen).
+	if grep -q ' pci_p2pdma_distance_many$' /proc/kallsyms; then
+		expect "route to nvme: the kernel's P2PDMA lets the pair talk, 4 bridges apart" \
+			/tmp/route1 p2pdma=1 p2pdma_refused=0 p2pdma_distance=4
+		expect "route to nvme2: the kernel's P2PDMA refuses the pair (host bridge)" \
+			/tmp/route2 p2pdma=1 p2pdma_refused=1 p2pdma_distance=0
+		expect "route to the BAR's own function: the kernel's P2PDMA, 0 bridges" \
+			/tmp/route3 p2pdma=1 p2pdma_refused=0 p2pdma_distance=0
+	else
+		expect "route to nvme: no P2PDMA verdict without CONFIG_PCI_P2PDMA" /tmp/route1 \
+			p2pdma=0 p2pdma_refused=0 p2pdma_distance=0
+	fi
 	refused "route to a function that does not exist is refused" /tmp/route4 \
 		route "$REGION" 0000:ff:1f.7
 

@@ -79,7 +79,7 @@ CHECK(sizeof(struct p2pdax_port) == V1_PORT);
 OFF(p2pdax_route, size, 0);
 OFF(p2pdax_route, flags, 4);
 OFF(p2pdax_route, region_id, 8);
-OFF(p2pdax_route, pad, 12);
+OFF(p2pdax_route, p2pdma_distance, 12);
 OFF(p2pdax_route, peer, 16);
 OFF(p2pdax_route, type, 24);
 OFF(p2pdax_route, attrs, 28);
@@ -119,6 +119,7 @@ IOC(P2PDAX_IOC_ROUTE, 2, V1_ROUTE);
 /* Every flag a distinct bit. */
 CHECK(P2PDAX_F_BUS_ADDR == 1);
 CHECK((P2PDAX_ATTR_PREFETCHABLE | P2PDAX_ATTR_PERSISTENT | P2PDAX_ATTR_BUS_ADDR) == 7);
-CHECK((P2PDAX_ROUTE_ACS_REDIRECT | P2PDAX_ROUTE_TRANSLATED | P2PDAX_ROUTE_TRUNCATED) == 7);
+CHECK((P2PDAX_ROUTE_ACS_REDIRECT | P2PDAX_ROUTE_TRANSLATED | P2PDAX_ROUTE_TRUNCATED |
+       P2PDAX_ROUTE_P2PDMA | P2PDAX_ROUTE_P2PDMA_REFUSED) == 31);
 CHECK((P2PDAX_PORT_ACS | P2PDAX_PORT_REDIRECT | P2PDAX_PORT_COMMON |
 	P2PDAX_PORT_PEER_SIDE) == 15);

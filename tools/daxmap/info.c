@@ -59,6 +59,14 @@ static void route_json(struct json_writer *w, const struct p2pdax_route *rt)
 	json_bool(w, "acs_redirect", rt->attrs & P2PDAX_ROUTE_ACS_REDIRECT);
 	json_bool(w, "translated", rt->attrs & P2PDAX_ROUTE_TRANSLATED);
 	json_name(w, "iommu", daxmap_iommu_name(rt->iommu), rt->iommu);
+	/* The kernel's own verdict, where it has CONFIG_PCI_P2PDMA. */
+	if (rt->attrs & P2PDAX_ROUTE_P2PDMA) {
+		bool ok = !(rt->attrs & P2PDAX_ROUTE_P2PDMA_REFUSED);
+
+		json_bool(w, "p2pdma", ok);
+		if (ok)
+			json_u64(w, "p2pdma_distance", rt->p2pdma_distance);
+	}
 	if (rt->attrs & P2PDAX_ROUTE_TRUNCATED) {
 		json_bool(w, "truncated", true);
 		json_u64(w, "nr_ports", rt->nr_ports);

@@ -179,10 +179,18 @@ struct p2pdax_resolve {
  * TRANSLATED: the consumer's DMA goes through a translating IOMMU domain,
  *	which must map the bus address before the consumer can use it.
  * TRUNCATED: the path has more ports than @ports holds.
+ * P2PDMA: the kernel has CONFIG_PCI_P2PDMA and gives its own verdict on
+ *	the pair (pci_p2pdma_distance()): P2PDMA_REFUSED, or the distance in
+ *	@p2pdma_distance.
+ * P2PDMA_REFUSED: with P2PDMA, the kernel's peer-to-peer DMA support would
+ *	not let the two functions talk: ACS redirect on the path, or a host
+ *	bridge it does not know to forward peer traffic.
  */
 #define P2PDAX_ROUTE_ACS_REDIRECT	(1U << 0)
 #define P2PDAX_ROUTE_TRANSLATED		(1U << 1)
 #define P2PDAX_ROUTE_TRUNCATED		(1U << 2)
+#define P2PDAX_ROUTE_P2PDMA		(1U << 3)
+#define P2PDAX_ROUTE_P2PDMA_REFUSED	(1U << 4)
 
 /*
  * struct p2pdax_route.iommu, what stands between the consumer's DMA and the
@@ -226,13 +234,16 @@ struct p2pdax_port {
  * @flags: in: must be zero (no bus addresses in a route)
  * @region_id: in: X of daxX.Y, the region whose BAR function is the source
  *	(%ENODEV if it is not a p2pdax region)
- * @pad: must be zero
+ * @p2pdma_distance: out: with %P2PDAX_ROUTE_P2PDMA and without
+ *	%P2PDAX_ROUTE_P2PDMA_REFUSED, the number of bridges between the two
+ *	functions by the kernel's count; 0 otherwise. Ignored on input
  * @peer: in: the consumer function, e.g. an NVMe controller (@peer.bar
  *	must be zero, @peer.device below 32, @peer.function below 8: %EINVAL
  *	otherwise; %ENODEV if there is no such function)
  * @type: out: %P2PDAX_ROUTE_* type of the route
  * @attrs: out: %P2PDAX_ROUTE_ACS_REDIRECT, %P2PDAX_ROUTE_TRANSLATED,
- *	%P2PDAX_ROUTE_TRUNCATED
+ *	%P2PDAX_ROUTE_TRUNCATED, %P2PDAX_ROUTE_P2PDMA,
+ *	%P2PDAX_ROUTE_P2PDMA_REFUSED
  * @iommu: out: %P2PDAX_IOMMU_*: whether an IOMMU translates the
  *	consumer's DMA
  * @nr_ports: out: number of bridges and ports on the path, which can be
@@ -246,7 +257,7 @@ struct p2pdax_route {
 	__u32 size;
 	__u32 flags;
 	__u32 region_id;
-	__u32 pad;
+	__u32 p2pdma_distance;
 	struct p2pdax_pci_fn peer;
 	__u32 type;
 	__u32 attrs;
