@@ -7,7 +7,7 @@
 # case, as some of them oops there); on the patched kernel all pass in one
 # boot. The cases to run: p2pdax.repro=a,b,... on the kernel command line.
 #
-# (a)-(e), (h), (i) and (j) run on a region of the kernel's own provider:
+# (a)-(e), (h)-(k) run on a region of the kernel's own provider:
 # dax_hmem over 2 GiB of soft-reserved memory at 4 GiB (see cmdline), with
 # device_dax and daxctl, nothing of this project in the kernel but, for
 # (c), a test module that holds a range busy (tests/kmod/iomemhold.c).
@@ -115,6 +115,32 @@ case_e() {
 	diag /tmp/e.dmesg
 }
 
+# (k) As (e), for fsdev_dax, the dax driver of famfs: a file of dax0.2
+# held open while fsdev_dax is unbound and bound again. A stock kernel
+# reinitialises the cdev under that file the same way.
+FSDEV=/sys/bus/dax/drivers/fsdev_dax
+case_k() {
+	modprobe fsdev_dax 2>/dev/null
+	[ -d $FSDEV ] || { not_ok "(k) the fsdev_dax driver"; return; }
+	dmesg -c >/dev/null
+	daxctl disable-device dax0.2 >/dev/null 2>&1
+	# new_id makes the driver match dax0.2, and binds it.
+	check "(k) fsdev_dax binds dax0.2" sh -c "echo dax0.2 >$FSDEV/new_id && test -e $FSDEV/dax0.2"
+	(: </dev/dax0.2) 2>/dev/null || { not_ok "(k) open dax0.2"; return; }
+	exec 3</dev/dax0.2
+	check "(k) unbind fsdev_dax with a file of dax0.2 open" sh -c "echo dax0.2 >$FSDEV/unbind"
+	check "(k) bind fsdev_dax again, that file still open" sh -c "echo dax0.2 >$FSDEV/bind"
+	exec 3<&-
+	check "(k) dax0.2 opens after the old file's close" sh -c ": </dev/dax0.2"
+	check "(k) unbind fsdev_dax once more" sh -c "echo dax0.2 >$FSDEV/unbind"
+	echo dax0.2 >$FSDEV/remove_id
+	dmesg >/tmp/k.dmesg
+	check "(k) no refcount complaint in the kernel log" \
+		fails grep -q "refcount_t\|WARNING:" /tmp/k.dmesg
+	diag /tmp/k.dmesg
+	check "(k) device_dax serves dax0.2 again" daxctl enable-device dax0.2
+}
+
 # (d) A file offset inside an alignment unit is refused.
 case_d() {
 	check "(d) mmap of dax0.1 (2M) at file offset 4K is refused" \
@@ -220,7 +246,7 @@ else
 fi
 for c in $cases; do
 	case $c in
-	a | b | c | d | e | f | h | i | j) "case_$c" ;;
+	a | b | c | d | e | f | h | i | j | k) "case_$c" ;;
 	*) not_ok "no reproducer ($c)" ;;
 	esac
 done
