@@ -65,6 +65,7 @@ dax_pci_p2p_alloc_dax_region(struct device *parent, int region_id,
 		dax_region_put(dax_region);
 	return dax_region;
 }
+
 #define alloc_dax_region	dax_pci_p2p_alloc_dax_region
 #endif
 
