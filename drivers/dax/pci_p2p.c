@@ -1700,7 +1700,7 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 				 P2PDAX_F_BUS_ADDR, uarg, &usize);
 	if (rc)
 		return rc;
-	if (memchr_inv(res.reserved, 0, sizeof(res.reserved)) ||
+	if (res.pad || memchr_inv(res.reserved, 0, sizeof(res.reserved)) ||
 	    !res.length || res.length > U64_MAX - res.addr ||
 	    res.addr + res.length > TASK_SIZE)
 		return -EINVAL;

@@ -342,16 +342,16 @@ if need_p2ptool "p2ptool route"; then
 
 	# The kernel's own P2PDMA verdict, only where it has CONFIG_PCI_P2PDMA
 	# (Debian's 7.3 and the kernel of upstream-check; its symbols say so):
-	# the same-switch pair 4 bridges apart (ivshmem up to the upstream
-	# port: 2; the nvme up to it: 2); the pair that meets in the root
+	# the same-switch pair at distance 4 (ivshmem up to the upstream
+	# port: 2 hops; the nvme up to it: 2); the pair that meets in the root
 	# complex refused, as q35's host bridge is on no list of the kernel's,
 	# nor is the TCG CPU (-cpu max: no AMD Zen).
 	if grep -q ' pci_p2pdma_distance_many$' /proc/kallsyms; then
-		expect "route to nvme: the kernel's P2PDMA lets the pair talk, 4 bridges apart" \
+		expect "route to nvme: the kernel's P2PDMA lets the pair talk, distance 4" \
 			/tmp/route1 p2pdma=1 p2pdma_refused=0 p2pdma_distance=4
 		expect "route to nvme2: the kernel's P2PDMA refuses the pair (host bridge)" \
 			/tmp/route2 p2pdma=1 p2pdma_refused=1 p2pdma_distance=0
-		expect "route to the BAR's own function: the kernel's P2PDMA, 0 bridges" \
+		expect "route to the BAR's own function: the kernel's P2PDMA, distance 0" \
 			/tmp/route3 p2pdma=1 p2pdma_refused=0 p2pdma_distance=0
 	else
 		expect "route to nvme: no P2PDMA verdict without CONFIG_PCI_P2PDMA" /tmp/route1 \

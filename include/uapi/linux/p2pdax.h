@@ -138,7 +138,7 @@ struct p2pdax_info {
  * @dev_id: out: Y of the daxX.Y mapped at @addr
  * @fn: out: the PCI function and BAR that hold the memory
  * @attrs: out: %P2PDAX_ATTR_* flags, as in &struct p2pdax_info
- * @pad: out: zero (ignored on input)
+ * @pad: must be zero; zero on return
  * @reserved: must be zero
  */
 struct p2pdax_resolve {
@@ -235,8 +235,10 @@ struct p2pdax_port {
  * @region_id: in: X of daxX.Y, the region whose BAR function is the source
  *	(%ENODEV if it is not a p2pdax region)
  * @p2pdma_distance: out: with %P2PDAX_ROUTE_P2PDMA and without
- *	%P2PDAX_ROUTE_P2PDMA_REFUSED, the number of bridges between the two
- *	functions by the kernel's count; 0 otherwise. Ignored on input
+ *	%P2PDAX_ROUTE_P2PDMA_REFUSED, the distance pci_p2pdma_distance()
+ *	gives the pair (the hops from each function up to the bridge they
+ *	share: 4 for two functions below one switch); 0 otherwise. Ignored
+ *	on input
  * @peer: in: the consumer function, e.g. an NVMe controller (@peer.bar
  *	must be zero, @peer.device below 32, @peer.function below 8: %EINVAL
  *	otherwise; %ENODEV if there is no such function)

@@ -123,9 +123,17 @@ case_k() {
 	modprobe fsdev_dax 2>/dev/null
 	[ -d $FSDEV ] || { not_ok "(k) the fsdev_dax driver"; return; }
 	dmesg -c >/dev/null
+	# A file of device_dax's, held across the switch to fsdev_dax: the
+	# node still opens through device_dax's cdev then, which must not
+	# let device_dax map memory fsdev_dax serves.
+	(: </dev/dax0.2) 2>/dev/null || { not_ok "(k) open dax0.2"; return; }
+	exec 4</dev/dax0.2
 	daxctl disable-device dax0.2 >/dev/null 2>&1
 	# new_id makes the driver match dax0.2, and binds it.
 	check "(k) fsdev_dax binds dax0.2" sh -c "echo dax0.2 >$FSDEV/new_id && test -e $FSDEV/dax0.2"
+	check "(k) no device_dax mapping of dax0.2 while fsdev_dax serves it" \
+		fails daxtool fill /dev/dax0.2 0 2M 1
+	exec 4<&-
 	(: </dev/dax0.2) 2>/dev/null || { not_ok "(k) open dax0.2"; return; }
 	exec 3</dev/dax0.2
 	check "(k) unbind fsdev_dax with a file of dax0.2 open" sh -c "echo dax0.2 >$FSDEV/unbind"
