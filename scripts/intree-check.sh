@@ -28,17 +28,23 @@ kernels=${P2PDAX_KERNELS:-/var/lib/p2pdax/kernels}
 series=$root/patches/upstream
 
 n=0 failed=0
+# fail DESC: a "not ok" line.
+fail() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	failed=$((failed + 1))
+}
+
 t() {
 	desc=$1
 	shift
-	n=$((n + 1))
 	if "$@" > "$build/step.log" 2>&1; then
+		n=$((n + 1))
 		echo "ok $n - $desc"
 		return 0
 	fi
-	echo "not ok $n - $desc"
+	fail "$desc"
 	sed 's/^/# /' "$build/step.log" | tail -n 40
-	failed=$((failed + 1))
 	return 1
 }
 
@@ -133,9 +139,7 @@ tree() {
 	shift 4
 	src=$build/linux-source-$rel
 	if [ -z "$tarball" ] || [ -z "$config" ] || { [ "$headers" != - ] && [ ! -d "$headers" ]; }; then
-		n=$((n + 1))
-		echo "not ok $n - $rel: its source, Debian's config and headers (make deps)"
-		failed=$((failed + 1))
+		fail "$rel: its source, Debian's config and headers (make deps)"
 		return
 	fi
 	t "$rel: unpack $(basename "$tarball")${1:+ and apply the series}" unpack "$rel" "$tarball" "$@" &&
@@ -146,9 +150,7 @@ tree() {
 	kcflags=
 	if [ "$headers" != - ]; then
 		kcflags=$(compat_for "$headers") || {
-			n=$((n + 1))
-			echo "not ok $n - $rel: feature macros from $headers"
-			failed=$((failed + 1))
+			fail "$rel: feature macros from $headers"
 			return 0
 		}
 	fi

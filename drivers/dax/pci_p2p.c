@@ -1747,7 +1747,6 @@ static int dax_pci_p2p_ioc_resolve(void __user *uarg)
 		res.dev_id = U32_MAX;
 	dax_pci_p2p_fill_fn(&res.fn, snap.pdev, snap.bar);
 	res.attrs = dax_pci_p2p_attrs_of(&snap, res.flags);
-	res.pad = 0;
 	rc = dax_pci_p2p_copy_out(uarg, &res, usize);
 out:
 	dax_pci_p2p_snap_put(&snap);

@@ -832,18 +832,6 @@ TEST_F(dev, resolve_bad_ranges)
 	EXPECT_EQ(EINVAL, e) TH_LOG("address 0: %s", strerror(e));
 }
 
-TEST_F(dev, resolve_pad)
-{
-	struct p2pdax_resolve r;
-	int e;
-
-	REQUIRE_DEV();
-	resolve_req(&self->c, &r, NULL, 0, PAGE, 0);
-	r.pad = 0xffffffff;
-	e = xioctl(self->c.ctl, P2PDAX_IOC_RESOLVE, &r);
-	EXPECT_EQ(EINVAL, e) TH_LOG("pad 0xffffffff: %s", strerror(e));
-}
-
 TEST_F(dev, resolve_not_dax)
 {
 	struct p2pdax_resolve r;

@@ -27,6 +27,14 @@ dev_start() { cat "/sys/bus/dax/devices/$1/mapping0/start"; }
 # dax_create (daxkernel.sh) carves the hmem region, region 0.
 REGION=0
 
+# log_lacks X REGEX DESC: a "(X) DESC" line that the kernel log since the
+# case's "dmesg -c" has no line matching REGEX; the log as diagnostics.
+log_lacks() {
+	dmesg >"/tmp/$1.dmesg"
+	check "($1) $3" fails grep -q "$2" "/tmp/$1.dmesg"
+	diag "/tmp/$1.dmesg"
+}
+
 # The hmem region: dax0.0 spans it; free it, then two 256M devices at its
 # start: dax0.1 at +0, dax0.2 at +256M.
 setup() {
@@ -109,10 +117,7 @@ case_e() {
 	check "(e) disable dax0.2 once more" daxctl disable-device dax0.2
 	check "(e) enable dax0.2 once more" daxctl enable-device dax0.2
 	check "(e) dax0.2 maps after that" daxtool check /dev/dax0.2 0 2M 77
-	dmesg >/tmp/e.dmesg
-	check "(e) no refcount complaint in the kernel log" \
-		fails grep -q "refcount_t\|WARNING:" /tmp/e.dmesg
-	diag /tmp/e.dmesg
+	log_lacks e "refcount_t\|WARNING:" "no refcount complaint in the kernel log"
 }
 
 # (k) As (e), for fsdev_dax, the dax driver of famfs: a file of dax0.2
@@ -142,10 +147,7 @@ case_k() {
 	check "(k) dax0.2 opens after the old file's close" sh -c ": </dev/dax0.2"
 	check "(k) unbind fsdev_dax once more" sh -c "echo dax0.2 >$FSDEV/unbind"
 	echo dax0.2 >$FSDEV/remove_id
-	dmesg >/tmp/k.dmesg
-	check "(k) no refcount complaint in the kernel log" \
-		fails grep -q "refcount_t\|WARNING:" /tmp/k.dmesg
-	diag /tmp/k.dmesg
+	log_lacks k "refcount_t\|WARNING:" "no refcount complaint in the kernel log"
 	check "(k) device_dax serves dax0.2 again" daxctl enable-device dax0.2
 }
 
@@ -229,10 +231,7 @@ case_i() {
 	dmesg -c >/dev/null
 	check_out /tmp/i.out "(i) mremap of $G1's 1 GiB mapping moves the 1 GiB entry, data intact" \
 		dax_core_repro mremap "/dev/$G1"
-	dmesg >/tmp/i.dmesg
-	check "(i) no \"bad pud\" or RSS counter complaint in the kernel log" \
-		fails grep -q "bad pud\|Bad rss-counter" /tmp/i.dmesg
-	diag /tmp/i.dmesg
+	log_lacks i "bad pud\|Bad rss-counter" "no \"bad pud\" or RSS counter complaint in the kernel log"
 }
 
 # (j) Reading /proc/PID/smaps neither drops a 1 GiB entry nor leaves it
